@@ -1,0 +1,30 @@
+package io.memorystreamer.shell.internal;
+
+import org.apache.felix.service.command.Converter;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Gogo converter that formats the data objects of the {@code ms} commands for people.
+ *
+ * <p>Stateless and thread-safe.
+ */
+@Component(property = {
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.BrokerStatus",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigView",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigList"
+})
+public final class ShellFormatter implements Converter {
+
+    @Override
+    public Object convert(Class<?> desiredType, Object in) {
+        return null;
+    }
+
+    @Override
+    public CharSequence format(Object target, int level, Converter escape) {
+        if (!(target instanceof PeopleFormat formattable)) {
+            return null;
+        }
+        return level == Converter.INSPECT ? formattable.formatFull() : formattable.formatLine();
+    }
+}
