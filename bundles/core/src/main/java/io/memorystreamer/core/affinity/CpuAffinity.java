@@ -1,5 +1,6 @@
 package io.memorystreamer.core.affinity;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -263,7 +264,7 @@ public final class CpuAffinity {
         if (path == null) {
             return null;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }

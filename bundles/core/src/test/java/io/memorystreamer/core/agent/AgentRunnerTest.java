@@ -22,10 +22,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Tests of {@link AgentRunner}: duty cycle, error handling, lifecycle, heartbeat, pinning. */
 class AgentRunnerTest {
@@ -248,7 +250,7 @@ class AgentRunnerTest {
     @Test
     void theLoggingHandlerLogsAtMostOncePerInterval() {
         LoggingErrorHandler handler = new LoggingErrorHandler(
-                org.slf4j.LoggerFactory.getLogger(AgentRunnerTest.class), "test", 1, java.util.concurrent.TimeUnit.HOURS);
+                LoggerFactory.getLogger(AgentRunnerTest.class), "test", 1, TimeUnit.HOURS);
         handler.onError(new IOException("1"));
         assertEquals(0, handler.suppressed());
         for (Throwable t : List.of(new IOException("2"), new IOException("3"))) {

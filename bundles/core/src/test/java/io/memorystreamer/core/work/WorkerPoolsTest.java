@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memorystreamer.core.affinity.AffinityException;
 import io.memorystreamer.core.affinity.CpuAffinity;
+import io.memorystreamer.core.agent.BackoffIdleStrategy;
 import io.memorystreamer.core.agent.YieldingIdleStrategy;
 import io.memorystreamer.core.counters.CounterRegistry;
 import io.memorystreamer.core.health.ComponentHealth;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +81,7 @@ class WorkerPoolsTest {
                 done.countDown();
             }));
         }
-        assertTrue(done.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(done.await(10, TimeUnit.SECONDS));
         assertTrue(threadNames.get(Tier.CRITICAL).startsWith("ms-worker-critical-"), threadNames.toString());
         assertTrue(threadNames.get(Tier.MESSAGE_PATH).startsWith("ms-worker-messagePath-"), threadNames.toString());
         assertTrue(threadNames.get(Tier.DELIVERY).startsWith("ms-worker-delivery-"), threadNames.toString());
@@ -367,7 +369,7 @@ class WorkerPoolsTest {
             }
             done.countDown();
         });
-        assertTrue(done.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(done.await(10, TimeUnit.SECONDS));
         synchronized (allowed) {
             assertEquals(Integer.toString(cpu), allowed.get(Tier.MESSAGE_PATH));
         }
@@ -385,7 +387,7 @@ class WorkerPoolsTest {
         });
         b.idleStrategy(Tier.CRITICAL, () -> {
             made.get(Tier.CRITICAL).incrementAndGet();
-            return new io.memorystreamer.core.agent.BackoffIdleStrategy();
+            return new BackoffIdleStrategy();
         });
         track(b.build());
         assertEquals(1, made.get(Tier.CRITICAL).get());
