@@ -1,0 +1,285 @@
+package io.memorystreamer.wal;
+
+import io.memorystreamer.core.agent.Agent;
+import io.memorystreamer.core.work.MpmcRingQueue;
+import io.memorystreamer.core.work.SubmitResult;
+import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.Segment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.PriorityQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log's flusher agent: follows published frames in order, makes them durable in groups and
+ * tells waiters.
+ *
+ * <p>Each duty cycle it (1) scans forward from the published position over complete frames (a
+ * frame length of 0 stops it: a producer is still writing there); (2) decides whether to fsync:
+ * in {@code NONE} mode never (durable = published), in {@code BATCH} mode when
+ * {@link LogConfig#flushBytes()} wait or {@link LogConfig#flushInterval()} has passed or a flush
+ * was requested, in {@code SYNC} mode as soon as a waiter waits; (3) fires the callbacks of
+ * waiters whose frame is now durable; (4) pre-creates the next segment when the active one is half
+ * full.
+ *
+ * <p>Threading: its state is confined to the agent's thread, except {@link #addWaiter} (any
+ * thread, through a bounded lock-free queue) and the counters read by {@link WriteAheadLog#stats()}.
+ */
+final class Flusher implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+    private static final int MAX_FRAMES_PER_CYCLE = 4096;
+    private static final int WAITER_QUEUE_CAPACITY = 1 << 16;
+
+    private record Waiter(long position, DurableCallback callback) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter other) {
+            return Long.compare(position, other.position);
+        }
+    }
+
+    private final WriteAheadLog log;
+    private final LogConfig config;
+    private final MpmcRingQueue<Waiter> incoming = new MpmcRingQueue<>(WAITER_QUEUE_CAPACITY);
+    private final PriorityQueue<Waiter> waiting = new PriorityQueue<>();
+    private final long flushIntervalNanos;
+    private volatile boolean flushRequested;
+    private volatile long fsyncs;
+    private volatile long lastFsyncNanos;
+
+    /** Segment and offset the scan continues from (= published position). */
+    private Segment scanSegment;
+    private int scanOffset;
+    /** Segment and offset from which bytes are not yet fsynced (= durable position). */
+    private Segment flushSegment;
+    private int flushOffset;
+    private long lastFlushAt = System.nanoTime();
+
+    Flusher(WriteAheadLog log, Segment segment, int offset) {
+        this.log = log;
+        this.config = log.config();
+        this.scanSegment = segment;
+        this.scanOffset = offset;
+        this.flushSegment = segment;
+        this.flushOffset = offset;
+        this.flushIntervalNanos = config.flushInterval().toNanos();
+    }
+
+    @Override
+    public String roleName() {
+        return "wal-flusher-" + config.name();
+    }
+
+    boolean addWaiter(long position, DurableCallback callback) {
+        if (position < log.durablePosition) {
+            callback.onDurable(position, log.durablePosition);
+            return true;
+        }
+        SubmitResult result = incoming.offer(new Waiter(position, callback));
+        if (result == SubmitResult.CLOSED) {
+            Throwable failure = log.failure();
+            callback.onFailure(position, failure != null ? failure : new LogClosedException("log " + config.name() + " is closed"));
+            return true;
+        }
+        return result == SubmitResult.ACCEPTED;
+    }
+
+    void requestFlush() {
+        flushRequested = true;
+    }
+
+    long fsyncs() {
+        return fsyncs;
+    }
+
+    long lastFsyncNanos() {
+        return lastFsyncNanos;
+    }
+
+    long segmentsDeleted() {
+        return 0;
+    }
+
+    /** @return whether the scan has moved past {@code segment} (so it may be deleted) */
+    boolean isPast(Segment segment) {
+        Segment current = scanSegment;
+        Segment flushing = flushSegment;
+        return current != segment && flushing != segment && segment.base() < current.base();
+    }
+
+    @Override
+    public int doWork() {
+        if (log.failure() != null) {
+            return 0;
+        }
+        int work = scan();
+        work += drainIncoming();
+        try {
+            work += maybeFlush(false);
+            log.prepareNextSegment();
+        } catch (UncheckedIOException | IOException e) {
+            failEverything(e);
+            return 1;
+        }
+        work += completeWaiters();
+        return work;
+    }
+
+    /** Last act on close: a final fsync, then every remaining waiter is told. */
+    void closeAndFlush() {
+        try {
+            scan();
+            drainIncoming();
+            maybeFlush(true);
+            completeWaiters();
+        } catch (RuntimeException e) {
+            LOG.warn("Log {}: final flush failed: {}", config.name(), e.toString());
+        }
+        incoming.close();
+        drainIncoming();
+        LogClosedException closedException = new LogClosedException("log " + config.name() + " closed before the position was durable");
+        Waiter waiter;
+        while ((waiter = waiting.poll()) != null) {
+            notifyFailure(waiter, closedException);
+        }
+    }
+
+    private int scan() {
+        int frames = 0;
+        while (frames < MAX_FRAMES_PER_CYCLE) {
+            if (scanOffset >= scanSegment.capacity()) {
+                Segment next = segmentAt(scanSegment.end());
+                if (next == null) {
+                    break;
+                }
+                scanSegment = next;
+                scanOffset = 0;
+                continue;
+            }
+            int length = scanSegment.frameLengthAcquire(scanOffset);
+            if (length == 0) {
+                break;
+            }
+            ByteBuffer buffer = scanSegment.buffer();
+            if ((buffer.getShort(scanOffset + FrameDescriptor.FLAGS_OFFSET) & FrameDescriptor.FLAG_PADDING) != 0) {
+                scanOffset = scanSegment.capacity();
+                continue;
+            }
+            int count = buffer.getInt(scanOffset + FrameDescriptor.COUNT_OFFSET);
+            int entry = scanOffset + FrameDescriptor.HEADER_LENGTH;
+            for (int i = 0; i < count; i++) {
+                scanSegment.updateMaxTimestamp(buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET));
+                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+            }
+            scanOffset += FrameDescriptor.align(length);
+            frames++;
+        }
+        if (frames > 0) {
+            log.publishedPosition = scanSegment.base() + Math.min(scanOffset, scanSegment.capacity());
+        }
+        return frames;
+    }
+
+    private Segment segmentAt(long base) {
+        for (Segment segment : log.segments()) {
+            if (segment.base() == base) {
+                return segment;
+            }
+        }
+        return null;
+    }
+
+    private int drainIncoming() {
+        int drained = 0;
+        Waiter waiter;
+        while ((waiter = incoming.poll()) != null) {
+            waiting.add(waiter);
+            drained++;
+        }
+        return drained;
+    }
+
+    private int maybeFlush(boolean force) {
+        long published = log.publishedPosition;
+        long durable = log.durablePosition;
+        if (published == durable) {
+            flushRequested = false;
+            return 0;
+        }
+        if (config.durability() == Durability.NONE) {
+            log.durablePosition = published;
+            advanceFlushMark();
+            return 1;
+        }
+        long now = System.nanoTime();
+        boolean due = force
+                || flushRequested
+                || published - durable >= config.flushBytes()
+                || now - lastFlushAt >= flushIntervalNanos
+                || (config.durability() == Durability.SYNC && !waiting.isEmpty());
+        if (!due) {
+            return 0;
+        }
+        flushRequested = false;
+        long started = System.nanoTime();
+        Segment segment = flushSegment;
+        int from = flushOffset;
+        while (segment != scanSegment) {
+            segment.force(from, segment.capacity());
+            segment = segmentAt(segment.end());
+            from = 0;
+            if (segment == null) {
+                throw new IllegalStateException("log " + config.name() + ": segment missing while flushing");
+            }
+        }
+        segment.force(from, Math.min(scanOffset, segment.capacity()));
+        lastFlushAt = System.nanoTime();
+        lastFsyncNanos = lastFlushAt - started;
+        fsyncs++;
+        log.durablePosition = published;
+        advanceFlushMark();
+        return 1;
+    }
+
+    private void advanceFlushMark() {
+        flushSegment = scanSegment;
+        flushOffset = Math.min(scanOffset, scanSegment.capacity());
+    }
+
+    private int completeWaiters() {
+        long durable = log.durablePosition;
+        int completed = 0;
+        Waiter head;
+        while ((head = waiting.peek()) != null && head.position() < durable) {
+            waiting.poll();
+            try {
+                head.callback().onDurable(head.position(), durable);
+            } catch (RuntimeException e) {
+                LOG.warn("Log {}: a durability callback threw: {}", config.name(), e.toString());
+            }
+            completed++;
+        }
+        return completed;
+    }
+
+    private void failEverything(Exception cause) {
+        log.fail(cause);
+        incoming.close();
+        drainIncoming();
+        Waiter waiter;
+        while ((waiter = waiting.poll()) != null) {
+            notifyFailure(waiter, cause);
+        }
+    }
+
+    private void notifyFailure(Waiter waiter, Throwable cause) {
+        try {
+            waiter.callback().onFailure(waiter.position(), cause);
+        } catch (RuntimeException e) {
+            LOG.warn("Log {}: a durability callback threw: {}", config.name(), e.toString());
+        }
+    }
+}

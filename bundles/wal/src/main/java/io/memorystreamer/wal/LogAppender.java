@@ -1,0 +1,152 @@
+package io.memorystreamer.wal;
+
+import static io.memorystreamer.wal.internal.FrameDescriptor.COUNT_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.CRC_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADER_LENGTH;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_ID_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_OFFSET_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_TIMESTAMP_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.FLAGS_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.memorystreamer.wal.internal.FrameDescriptor.MAGIC;
+import static io.memorystreamer.wal.internal.FrameDescriptor.MAGIC_OFFSET;
+import static io.memorystreamer.wal.internal.FrameDescriptor.VERSION;
+import static io.memorystreamer.wal.internal.FrameDescriptor.VERSION_OFFSET;
+
+import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.Frames;
+import io.memorystreamer.wal.internal.Segment;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * One producer's handle for appending to a {@link WriteAheadLog}. Many appenders append to the same
+ * log at once without locks: each claims its frame's space with one atomic add on the segment's
+ * tail, writes it, checksums it and publishes it with a release-store of its length.
+ *
+ * <p>Not thread-safe: one appender per producer thread ({@link WriteAheadLog#appender()}). It
+ * owns the checksum state and buffer views it needs, so an append allocates nothing.
+ *
+ * <p>Results: a position (0 or more) where the frame starts; {@link WriteAheadLog#BACK_PRESSURED}
+ * when too many bytes wait to become durable (nothing was written; try again later). Errors are
+ * exceptions: {@link RecordTooLargeException} for a frame over the limit, {@link LogClosedException}
+ * once the log is closed or failed, {@link java.io.UncheckedIOException} when a new segment cannot
+ * be created (disk full): in every case nothing partial is visible.
+ */
+public final class LogAppender {
+    private final WriteAheadLog log;
+    private final CRC32C crc = new CRC32C();
+    private Segment viewSegment;
+    private ByteBuffer view;
+
+    LogAppender(WriteAheadLog log) {
+        this.log = log;
+    }
+
+    /**
+     * Appends one record. The buffers' remaining bytes are copied; their positions do not move.
+     *
+     * @param key may be null (empty)
+     * @param headers may be null (empty)
+     * @param payload may be null (empty)
+     * @return the record's position, or {@link WriteAheadLog#BACK_PRESSURED}
+     */
+    public long append(long streamId, long streamOffset, long timestamp, ByteBuffer key, ByteBuffer headers, ByteBuffer payload) {
+        int keyLength = key == null ? 0 : key.remaining();
+        int headersLength = headers == null ? 0 : headers.remaining();
+        int payloadLength = payload == null ? 0 : payload.remaining();
+        int frameLength = HEADER_LENGTH + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength;
+        log.checkFrameLength(frameLength, keyLength + headersLength + payloadLength);
+        int aligned = FrameDescriptor.align(frameLength);
+        while (true) {
+            Segment segment = log.activeSegment();
+            if (log.isBackPressured(segment)) {
+                return WriteAheadLog.BACK_PRESSURED;
+            }
+            long claimed = segment.claim(aligned);
+            if (claimed + aligned <= segment.capacity()) {
+                int at = (int) claimed;
+                ByteBuffer buffer = segment.buffer();
+                writeHeader(buffer, at, 1);
+                int entry = at + HEADER_LENGTH;
+                buffer.putLong(entry + ENTRY_STREAM_ID_OFFSET, streamId);
+                buffer.putLong(entry + ENTRY_STREAM_OFFSET_OFFSET, streamOffset);
+                buffer.putLong(entry + ENTRY_TIMESTAMP_OFFSET, timestamp);
+                buffer.putInt(entry + ENTRY_KEY_LENGTH_OFFSET, keyLength);
+                buffer.putInt(entry + ENTRY_HEADERS_LENGTH_OFFSET, headersLength);
+                buffer.putInt(entry + ENTRY_PAYLOAD_LENGTH_OFFSET, payloadLength);
+                int part = entry + ENTRY_HEADER_LENGTH;
+                if (keyLength > 0) {
+                    buffer.put(part, key, key.position(), keyLength);
+                    part += keyLength;
+                }
+                if (headersLength > 0) {
+                    buffer.put(part, headers, headers.position(), headersLength);
+                    part += headersLength;
+                }
+                if (payloadLength > 0) {
+                    buffer.put(part, payload, payload.position(), payloadLength);
+                }
+                publish(segment, at, frameLength);
+                return segment.base() + at;
+            }
+            log.rotate(segment, claimed);
+        }
+    }
+
+    /**
+     * Appends every record of a batch as one frame (one claim, one CRC).
+     *
+     * @return the frame's position, or {@link WriteAheadLog#BACK_PRESSURED}
+     * @throws IllegalArgumentException when the batch is empty
+     */
+    public long append(RecordBatch batch) {
+        if (batch.count() == 0) {
+            throw new IllegalArgumentException("cannot append an empty batch to log " + log.name());
+        }
+        int frameLength = batch.frameLength();
+        log.checkFrameLength(frameLength, batch.entriesLength());
+        int aligned = FrameDescriptor.align(frameLength);
+        while (true) {
+            Segment segment = log.activeSegment();
+            if (log.isBackPressured(segment)) {
+                return WriteAheadLog.BACK_PRESSURED;
+            }
+            long claimed = segment.claim(aligned);
+            if (claimed + aligned <= segment.capacity()) {
+                int at = (int) claimed;
+                ByteBuffer buffer = segment.buffer();
+                writeHeader(buffer, at, batch.count());
+                buffer.put(at + HEADER_LENGTH, batch.entries(), 0, batch.entriesLength());
+                publish(segment, at, frameLength);
+                return segment.base() + at;
+            }
+            log.rotate(segment, claimed);
+        }
+    }
+
+    /** Convenience: appends one record from byte arrays (null means empty). */
+    public long append(long streamId, long streamOffset, long timestamp, byte[] key, byte[] headers, byte[] payload) {
+        return append(streamId, streamOffset, timestamp, key == null ? null : ByteBuffer.wrap(key),
+                headers == null ? null : ByteBuffer.wrap(headers), payload == null ? null : ByteBuffer.wrap(payload));
+    }
+
+    private static void writeHeader(ByteBuffer buffer, int at, int count) {
+        buffer.put(at + MAGIC_OFFSET, MAGIC);
+        buffer.put(at + VERSION_OFFSET, VERSION);
+        buffer.putShort(at + FLAGS_OFFSET, (short) 0);
+        buffer.putInt(at + COUNT_OFFSET, count);
+    }
+
+    private void publish(Segment segment, int at, int frameLength) {
+        if (viewSegment != segment) {
+            viewSegment = segment;
+            view = segment.buffer().duplicate();
+        }
+        segment.buffer().putInt(at + CRC_OFFSET, Frames.crc(crc, view, at, frameLength));
+        segment.publishLength(at, frameLength);
+    }
+}

@@ -1,0 +1,114 @@
+package io.memorystreamer.wal.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Validates the frames of one segment from its start, the way recovery and verification read
+ * a log: trusting nothing.
+ *
+ * <p>Not thread-safe; one scan per call of {@link #scan(Segment)}.
+ */
+public final class SegmentScan {
+    /** Why a scan stopped. */
+    public enum Stop {
+        /** The segment is complete: a padding frame, or frames up to its exact end. */
+        END,
+        /** A frame length of 0: nothing was published here (the end of the log, or a hole left by a crash). */
+        HOLE,
+        /** A frame that fails validation. */
+        INVALID
+    }
+
+    /** Where the valid prefix ends (offset in the segment). */
+    public int validEnd;
+    /** Why the scan stopped. */
+    public Stop stop;
+    /** For {@link Stop#INVALID}: what was wrong. */
+    public String problem;
+    /** Non-padding frames validated. */
+    public long frames;
+    /** Records in them. */
+    public long records;
+    /** Newest timestamp seen (Long.MIN_VALUE if none). */
+    public long maxTimestamp;
+    /** For {@link Stop#HOLE}: whether any non-zero byte follows the hole (a crash left later frames). */
+    public boolean dataAfterHole;
+
+    /** Scans {@code segment} from offset 0. */
+    public SegmentScan scan(Segment segment) {
+        return scan(segment, null);
+    }
+
+    /** Scans {@code segment}, telling {@code visitor} about each valid non-padding frame. */
+    public SegmentScan scan(Segment segment, FrameVisitor visitor) {
+        ByteBuffer buffer = segment.readOnlyBuffer();
+        int capacity = segment.capacity();
+        int offset = 0;
+        frames = 0;
+        records = 0;
+        maxTimestamp = Long.MIN_VALUE;
+        problem = null;
+        dataAfterHole = false;
+        while (true) {
+            if (offset >= capacity) {
+                stop = Stop.END;
+                break;
+            }
+            int length = buffer.getInt(offset);
+            if (length == 0) {
+                stop = Stop.HOLE;
+                dataAfterHole = anyNonZero(buffer, offset, capacity);
+                break;
+            }
+            String invalid = Frames.validate(buffer, offset, capacity);
+            if (invalid != null) {
+                stop = Stop.INVALID;
+                problem = invalid;
+                break;
+            }
+            if (Frames.isPadding(buffer, offset)) {
+                offset = capacity;
+                continue;
+            }
+            int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
+            frames++;
+            records += count;
+            int entry = offset + FrameDescriptor.HEADER_LENGTH;
+            for (int i = 0; i < count; i++) {
+                maxTimestamp = Math.max(maxTimestamp, buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET));
+                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+            }
+            if (visitor != null) {
+                visitor.onFrame(segment, offset, length);
+            }
+            offset += FrameDescriptor.align(length);
+        }
+        validEnd = Math.min(offset, capacity);
+        return this;
+    }
+
+    private static boolean anyNonZero(ByteBuffer buffer, int from, int to) {
+        int offset = from;
+        while (offset + Long.BYTES <= to) {
+            if (buffer.getLong(offset) != 0) {
+                return true;
+            }
+            offset += Long.BYTES;
+        }
+        while (offset < to) {
+            if (buffer.get(offset++) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Told about each valid frame a scan passes. */
+    @FunctionalInterface
+    public interface FrameVisitor {
+        /** @param segment the segment; @param offset the frame's offset; @param length its length */
+        void onFrame(Segment segment, int offset, int length);
+    }
+}
