@@ -5,6 +5,7 @@ import io.memorystreamer.core.work.MpmcRingQueue;
 import io.memorystreamer.core.work.SubmitResult;
 import io.memorystreamer.wal.internal.FrameDescriptor;
 import io.memorystreamer.wal.internal.Segment;
+import io.memorystreamer.wal.internal.SegmentIndexBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -55,8 +56,13 @@ final class Flusher implements Agent {
     private Segment flushSegment;
     private int flushOffset;
     private long lastFlushAt = System.nanoTime();
+    /** Index of the segment being scanned, written when the scan passes its end. */
+    private final SegmentIndexBuilder index;
+    /** The last segment {@link #seal} handled, whether its index could be written or not. */
+    private Segment sealed;
 
-    Flusher(WriteAheadLog log, Segment segment, int offset) {
+    Flusher(WriteAheadLog log, Segment segment, int offset, SegmentIndexBuilder activeIndex) {
+        this.index = activeIndex;
         this.log = log;
         this.config = log.config();
         this.scanSegment = segment;
@@ -149,6 +155,7 @@ final class Flusher implements Agent {
         int frames = 0;
         while (frames < MAX_FRAMES_PER_CYCLE) {
             if (scanOffset >= scanSegment.capacity()) {
+                seal(scanSegment);
                 Segment next = segmentAt(scanSegment.end());
                 if (next == null) {
                     break;
@@ -166,14 +173,8 @@ final class Flusher implements Agent {
                 scanOffset = scanSegment.capacity();
                 continue;
             }
-            int count = buffer.getInt(scanOffset + FrameDescriptor.COUNT_OFFSET);
-            int entry = scanOffset + FrameDescriptor.HEADER_LENGTH;
-            for (int i = 0; i < count; i++) {
-                scanSegment.updateMaxTimestamp(buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET));
-                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
-            }
+            index.onFrame(buffer, scanOffset);
+            scanSegment.updateMaxTimestamp(index.maxTimestamp());
             scanOffset += FrameDescriptor.align(length);
             frames++;
         }
@@ -181,6 +182,21 @@ final class Flusher implements Agent {
             log.publishedPosition = scanSegment.base() + Math.min(scanOffset, scanSegment.capacity());
         }
         return frames;
+    }
+
+    /** Writes the index of a segment the scan has passed (once); on failure, stream reads of it fall back to scanning. */
+    private void seal(Segment segment) {
+        if (sealed == segment || segment.index() != null) {
+            return;
+        }
+        sealed = segment;
+        try {
+            segment.index(index.write(segment, segment.capacity()));
+        } catch (IOException e) {
+            LOG.warn("Log {}: could not write the index of {} ({}); reads by stream will scan it", config.name(), segment.file(),
+                    e.toString());
+        }
+        index.reset();
     }
 
     private Segment segmentAt(long base) {

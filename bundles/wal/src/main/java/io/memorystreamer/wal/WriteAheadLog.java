@@ -5,6 +5,7 @@ import io.memorystreamer.core.agent.BackoffIdleStrategy;
 import io.memorystreamer.core.agent.CompositeAgent;
 import io.memorystreamer.wal.internal.Recovery;
 import io.memorystreamer.wal.internal.Segment;
+import io.memorystreamer.wal.internal.SegmentIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public final class WriteAheadLog implements AutoCloseable {
         this.active = last;
         this.publishedPosition = last.base() + tail;
         this.durablePosition = publishedPosition;
-        this.flusher = new Flusher(this, last, (int) tail);
+        this.flusher = new Flusher(this, last, (int) tail, recovered.activeIndex());
         this.runner = AgentRunner.builder(new CompositeAgent(flusher, new RetentionAgent(this)))
                 .idleStrategy(new BackoffIdleStrategy())
                 .threadName("ms-wal-" + config.name())
@@ -84,7 +85,7 @@ public final class WriteAheadLog implements AutoCloseable {
      * @throws IOException when the directory cannot be read or written
      */
     public static WriteAheadLog open(LogConfig config) throws IOException {
-        Recovery.Result recovered = Recovery.recover(config.directory(), config.name());
+        Recovery.Result recovered = Recovery.recover(config.directory(), config.name(), config.indexIntervalBytes());
         WriteAheadLog log = new WriteAheadLog(config, recovered);
         log.runner.start();
         return log;
@@ -98,6 +99,59 @@ public final class WriteAheadLog implements AutoCloseable {
     /** @return a new cursor reading from {@code position} (a frame start, or the log's start) */
     public LogCursor cursor(long position) {
         return new LogCursor(this, position);
+    }
+
+    /**
+     * @return a new cursor over one stream's records, from {@code fromOffset} on (through the
+     *     stream index of sealed segments)
+     */
+    public StreamCursor streamCursor(long streamId, long fromOffset) {
+        return new StreamCursor(this, streamId, fromOffset);
+    }
+
+    /**
+     * Finds where to start reading to see every record with a timestamp of at least
+     * {@code timestamp} (records are in append order, so later ones may still be older).
+     *
+     * @return the position of the first frame holding such a record, or the published position
+     *     when there is none yet
+     */
+    public long positionOfTimestamp(long timestamp) {
+        for (Segment segment : segments) {
+            if (segment.maxTimestamp() < timestamp) {
+                continue;
+            }
+            SegmentIndex index = segment.index();
+            int offset = index == null ? 0 : Math.max(0, index.timestampScanStart(timestamp));
+            long found = FrameWalk.firstFrameWithTimestamp(segment, offset, timestamp);
+            if (found >= 0) {
+                return found;
+            }
+        }
+        return publishedPosition;
+    }
+
+    /**
+     * @return the start of the first frame at or after {@code position} (to turn any position
+     *     into one a cursor can start from), or the published position when none is there yet
+     */
+    public long frameAtOrAfter(long position) {
+        for (Segment segment : segments) {
+            if (position >= segment.end()) {
+                continue;
+            }
+            if (position <= segment.base()) {
+                return segment.base();
+            }
+            int target = (int) (position - segment.base());
+            SegmentIndex index = segment.index();
+            int from = index == null ? 0 : index.floorFrameOffset(target);
+            long found = FrameWalk.firstFrameAtOrAfter(segment, from, target);
+            if (found >= 0) {
+                return found;
+            }
+        }
+        return publishedPosition;
     }
 
     /** @return the settings */
@@ -281,6 +335,7 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         closeQuietly(expected);
         try {
+            Files.deleteIfExists(SegmentIndex.fileFor(expected));
             Files.deleteIfExists(expected.file());
             LOG.info("Log {}: deleted segment {} ({})", config.name(), expected.file().getFileName(), reason);
         } catch (IOException e) {

@@ -40,7 +40,7 @@ public final class Recovery {
     private static final long PROGRESS_BYTES = 256L * 1024 * 1024;
 
     /** What recovery leaves for the log to run on. */
-    public record Result(List<Segment> segments, long tailOffset, RecoveryReport report) {
+    public record Result(List<Segment> segments, long tailOffset, RecoveryReport report, SegmentIndexBuilder activeIndex) {
     }
 
     private Recovery() {
@@ -52,7 +52,7 @@ public final class Recovery {
      * @param name the log's name, for the report
      * @throws IOException when the directory or a segment cannot be read or written
      */
-    public static Result recover(Path directory, String name) throws IOException {
+    public static Result recover(Path directory, String name, int indexIntervalBytes) throws IOException {
         long started = System.nanoTime();
         Files.createDirectories(directory);
         TreeMap<Long, Path> files = listSegments(directory);
@@ -85,12 +85,22 @@ public final class Recovery {
             }
             boolean last = i == bases.size() - 1;
             if (scan.stop == SegmentScan.Stop.END) {
+                SegmentIndex index = SegmentIndex.load(segment, segment.capacity());
+                if (index == null) {
+                    SegmentIndexBuilder builder = new SegmentIndexBuilder(indexIntervalBytes);
+                    new SegmentScan().scan(segment, (s, offset, length) -> builder.onFrame(s.readOnlyBuffer(), offset));
+                    index = builder.write(segment, segment.capacity());
+                    problems.add("index " + SegmentIndex.fileName(base) + " was missing or damaged: rebuilt from "
+                            + file.getFileName() + " (" + builder.records() + " records)");
+                }
+                segment.index(index);
                 kept.add(segment);
                 tailOffset = segment.capacity();
                 continue;
             }
             if (scan.stop == SegmentScan.Stop.INVALID && !last) {
                 segment.close();
+                Files.deleteIfExists(SegmentIndex.fileFor(segment));
                 Path moved = moveAside(directory, "corrupt", file);
                 problems.add("segment " + file.getFileName() + " is corrupt at position " + (base + scan.validEnd) + " ("
                         + scan.problem + "): moved to " + directory.relativize(moved) + "; positions " + (base + scan.validEnd)
@@ -114,6 +124,7 @@ public final class Recovery {
             tailOffset = scan.validEnd;
             for (int j = i + 1; j < bases.size(); j++) {
                 Path later = files.get(bases.get(j));
+                Files.deleteIfExists(later.resolveSibling(SegmentIndex.fileName(bases.get(j))));
                 if (isEmpty(later)) {
                     Files.delete(later);
                     continue;
@@ -129,6 +140,12 @@ public final class Recovery {
         for (Segment segment : kept) {
             segment.force(0, segment.capacity());
         }
+        SegmentIndexBuilder activeIndex = new SegmentIndexBuilder(indexIntervalBytes);
+        if (!kept.isEmpty() && tailOffset < kept.get(kept.size() - 1).capacity()) {
+            Segment active = kept.get(kept.size() - 1);
+            Files.deleteIfExists(SegmentIndex.fileFor(active));
+            new SegmentScan().scan(active, (s, offset, length) -> activeIndex.onFrame(s.readOnlyBuffer(), offset));
+        }
         long start = kept.isEmpty() ? 0 : kept.get(0).base();
         long end = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).base() + tailOffset;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -139,7 +156,7 @@ public final class Recovery {
         } else {
             LOG.warn("{}", report);
         }
-        return new Result(kept, tailOffset, report);
+        return new Result(kept, tailOffset, report, activeIndex);
     }
 
     /** @return the segment files of the directory by base position (removing leftovers of an interrupted creation) */

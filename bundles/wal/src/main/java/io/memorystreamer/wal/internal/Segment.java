@@ -56,6 +56,9 @@ public final class Segment {
     /** Newest record timestamp in the segment, for retention by age. Written by one thread at a time (recovery, then the flusher). */
     private volatile long maxTimestamp = Long.MIN_VALUE;
 
+    /** The index, once the segment is sealed and its index written or loaded; null before. */
+    private volatile SegmentIndex index;
+
     private Segment(Path file, long base, int capacity, FileChannel channel, MappedByteBuffer buffer, long tail) {
         this.file = file;
         this.base = base;
@@ -222,6 +225,16 @@ public final class Segment {
         if (timestamp > maxTimestamp) {
             maxTimestamp = timestamp;
         }
+    }
+
+    /** @return the sealed segment's index, or null while it is active (or its index could not be written) */
+    public SegmentIndex index() {
+        return index;
+    }
+
+    /** Sets the index once the segment is sealed (the flusher or recovery). */
+    public void index(SegmentIndex value) {
+        this.index = value;
     }
 
     /** Closes the file channel (the mapping stays valid until collected). */

@@ -1,0 +1,56 @@
+package io.memorystreamer.wal;
+
+import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.Frames;
+import io.memorystreamer.wal.internal.Segment;
+import java.nio.ByteBuffer;
+
+/** Forward walks over the published frames of a segment, for lookups. Stateless. */
+final class FrameWalk {
+    private FrameWalk() {
+    }
+
+    /** @return the position of the first frame at or after {@code from} holding a record at least {@code timestamp} old, or -1 */
+    static long firstFrameWithTimestamp(Segment segment, int from, long timestamp) {
+        ByteBuffer buffer = segment.readOnlyBuffer();
+        int offset = from;
+        while (offset < segment.capacity()) {
+            int length = segment.frameLengthAcquire(offset);
+            if (length == 0 || Frames.isPadding(buffer, offset)) {
+                return -1;
+            }
+            int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
+            int entry = offset + FrameDescriptor.HEADER_LENGTH;
+            for (int i = 0; i < count; i++) {
+                if (buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET) >= timestamp) {
+                    return segment.base() + offset;
+                }
+                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
+                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+            }
+            offset += FrameDescriptor.align(length);
+        }
+        return -1;
+    }
+
+    /** @return the position of the first frame starting at or after offset {@code target}, walking from frame {@code from}; -1 if none yet */
+    static long firstFrameAtOrAfter(Segment segment, int from, int target) {
+        ByteBuffer buffer = segment.readOnlyBuffer();
+        int offset = from;
+        while (offset < segment.capacity()) {
+            if (offset >= target) {
+                return segment.base() + offset;
+            }
+            int length = segment.frameLengthAcquire(offset);
+            if (length == 0) {
+                return -1;
+            }
+            if (Frames.isPadding(buffer, offset)) {
+                return segment.end();
+            }
+            offset += FrameDescriptor.align(length);
+        }
+        return segment.end();
+    }
+}
