@@ -6,8 +6,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Told when an appended position has become durable according to the log's {@link Durability},
  * or that it never will.
  *
- * <p>Called on the log's flusher thread: keep it short and never block in it (hand work to a
- * queue). An exception thrown from it is logged and ignored.
+ * <p>Called on the log's flusher thread (or at once on the registering thread, when the position
+ * is already durable or the log already closed): keep it short and never block in it (hand work
+ * to a queue). An exception thrown from it on the flusher thread is logged and ignored.
  */
 @ConsumerType
 public interface DurableCallback {
