@@ -103,10 +103,6 @@ final class Flusher implements Agent {
         return lastFsyncNanos;
     }
 
-    long segmentsDeleted() {
-        return 0;
-    }
-
     /** @return whether the scan has moved past {@code segment} (so it may be deleted) */
     boolean isPast(Segment segment) {
         Segment current = scanSegment;
@@ -132,14 +128,20 @@ final class Flusher implements Agent {
         return work;
     }
 
-    /** Last act on close: a final fsync, then every remaining waiter is told. */
-    void closeAndFlush() {
+    /**
+     * Last act on close: a final fsync, then every remaining waiter is told.
+     *
+     * @return whether the final fsync succeeded
+     */
+    boolean closeAndFlush() {
+        boolean flushed = true;
         try {
             scan();
             drainIncoming();
             maybeFlush(true);
             completeWaiters();
         } catch (RuntimeException e) {
+            flushed = false;
             LOG.warn("Log {}: final flush failed: {}", config.name(), e.toString());
         }
         incoming.close();
@@ -149,6 +151,7 @@ final class Flusher implements Agent {
         while ((waiter = waiting.poll()) != null) {
             notifyFailure(waiter, closedException);
         }
+        return flushed;
     }
 
     private int scan() {
@@ -225,7 +228,7 @@ final class Flusher implements Agent {
             flushRequested = false;
             return 0;
         }
-        if (config.durability() == Durability.NONE) {
+        if (config.durability() == Durability.NONE && !force) {
             log.durablePosition = published;
             advanceFlushMark();
             return 1;

@@ -3,6 +3,7 @@ package io.memorystreamer.wal;
 import io.memorystreamer.core.agent.AgentRunner;
 import io.memorystreamer.core.agent.BackoffIdleStrategy;
 import io.memorystreamer.core.agent.CompositeAgent;
+import io.memorystreamer.wal.internal.CleanShutdown;
 import io.memorystreamer.wal.internal.Recovery;
 import io.memorystreamer.wal.internal.Segment;
 import io.memorystreamer.wal.internal.SegmentIndex;
@@ -53,6 +54,7 @@ public final class WriteAheadLog implements AutoCloseable {
     private volatile Segment prepared;
     private volatile boolean closed;
     private volatile Throwable failure;
+    private volatile long segmentsDeleted;
     volatile long publishedPosition;
     volatile long durablePosition;
 
@@ -218,7 +220,7 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         return new LogStats(config.name(), config.directory().toString(), config.durability(), current.length, bytes, bases,
                 startPosition(), tailPosition(), publishedPosition, durablePosition, flusher.fsyncs(), flusher.lastFsyncNanos(),
-                flusher.segmentsDeleted(), failure == null ? null : failure.toString());
+                segmentsDeleted, failure == null ? null : failure.toString());
     }
 
     /** @return true once closed or failed */
@@ -239,9 +241,17 @@ public final class WriteAheadLog implements AutoCloseable {
             closed = true;
         }
         runner.close();
-        flusher.closeAndFlush();
+        boolean flushed = flusher.closeAndFlush();
         for (Segment segment : segments) {
             closeQuietly(segment);
+        }
+        if (flushed && failure == null && publishedPosition == tailPosition()) {
+            try {
+                CleanShutdown.write(config.directory(), publishedPosition);
+            } catch (IOException e) {
+                LOG.warn("Log {}: could not write the clean-shutdown marker ({}); the next open reads a little more", config.name(),
+                        e.toString());
+            }
         }
         Segment spare = prepared;
         if (spare != null) {
@@ -332,6 +342,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 return false;
             }
             segments = Arrays.copyOfRange(current, 1, current.length);
+            segmentsDeleted++;
         }
         closeQuietly(expected);
         try {

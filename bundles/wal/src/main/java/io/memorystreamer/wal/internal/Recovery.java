@@ -56,6 +56,7 @@ public final class Recovery {
         long started = System.nanoTime();
         Files.createDirectories(directory);
         TreeMap<Long, Path> files = listSegments(directory);
+        long cleanShutdownAt = CleanShutdown.readAndRemove(directory);
         long totalBytes = 0;
         for (Path file : files.values()) {
             totalBytes += Files.size(file);
@@ -76,14 +77,16 @@ public final class Recovery {
             Segment segment = Segment.open(file, base, 0);
             scan.scan(segment);
             scanned += scan.validEnd;
-            frames += scan.frames;
-            records += scan.records;
             segment.updateMaxTimestamp(scan.maxTimestamp);
             if (scanned >= nextProgress) {
                 LOG.info("Recovering log {}: {} MB of {} MB validated", name, scanned >> 20, totalBytes >> 20);
                 nextProgress += PROGRESS_BYTES;
             }
             boolean last = i == bases.size() - 1;
+            if (scan.stop != SegmentScan.Stop.INVALID || last) {
+                frames += scan.frames;
+                records += scan.records;
+            }
             if (scan.stop == SegmentScan.Stop.END) {
                 SegmentIndex index = SegmentIndex.load(segment, segment.capacity());
                 if (index == null) {
@@ -110,7 +113,8 @@ public final class Recovery {
             }
             // The end of the valid log: a hole, or an invalid frame in the last segment.
             long cut = 0;
-            if (scan.stop == SegmentScan.Stop.INVALID || scan.dataAfterHole) {
+            boolean cleanEnd = cleanShutdownAt == base + scan.validEnd && isLast(i, bases);
+            if (scan.stop == SegmentScan.Stop.INVALID || (!cleanEnd && scan.dataAfterHole(segment))) {
                 cut = segment.capacity() - scan.validEnd;
                 segment.zeroFrom(scan.validEnd);
                 problems.add((scan.stop == SegmentScan.Stop.INVALID
@@ -173,6 +177,11 @@ public final class Recovery {
             }
         }
         return files;
+    }
+
+    /** @return whether segment {@code i} is the last one (a clean shutdown marker describes the last segment's end) */
+    private static boolean isLast(int i, List<Long> bases) {
+        return i == bases.size() - 1;
     }
 
     /** @return whether the file holds only zeros (a segment created ahead of need and never written) */

@@ -31,8 +31,6 @@ public final class SegmentScan {
     public long records;
     /** Newest timestamp seen (Long.MIN_VALUE if none). */
     public long maxTimestamp;
-    /** For {@link Stop#HOLE}: whether any non-zero byte follows the hole (a crash left later frames). */
-    public boolean dataAfterHole;
 
     /** Scans {@code segment} from offset 0. */
     public SegmentScan scan(Segment segment) {
@@ -48,7 +46,6 @@ public final class SegmentScan {
         records = 0;
         maxTimestamp = Long.MIN_VALUE;
         problem = null;
-        dataAfterHole = false;
         while (true) {
             if (offset >= capacity) {
                 stop = Stop.END;
@@ -57,7 +54,6 @@ public final class SegmentScan {
             int length = buffer.getInt(offset);
             if (length == 0) {
                 stop = Stop.HOLE;
-                dataAfterHole = anyNonZero(buffer, offset, capacity);
                 break;
             }
             String invalid = Frames.validate(buffer, offset, capacity);
@@ -87,6 +83,14 @@ public final class SegmentScan {
         }
         validEnd = Math.min(offset, capacity);
         return this;
+    }
+
+    /**
+     * For {@link Stop#HOLE}: whether any non-zero byte follows the hole (a crash left frames
+     * after an unpublished one). Reads the rest of the segment, so it is asked only when needed.
+     */
+    public boolean dataAfterHole(Segment segment) {
+        return stop == Stop.HOLE && anyNonZero(segment.readOnlyBuffer(), validEnd, segment.capacity());
     }
 
     private static boolean anyNonZero(ByteBuffer buffer, int from, int to) {
