@@ -11,7 +11,10 @@ import org.osgi.service.component.annotations.Component;
 @Component(property = {
     Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.BrokerStatus",
     Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigView",
-    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigList"
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigList",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalList",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalView",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalVerification"
 })
 public final class ShellFormatter implements Converter {
 
