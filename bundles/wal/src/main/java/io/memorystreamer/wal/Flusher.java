@@ -56,6 +56,9 @@ final class Flusher implements Agent {
     private Segment flushSegment;
     private int flushOffset;
     private long lastFlushAt = System.nanoTime();
+    private long lastPrepareWarning = System.nanoTime() - 20_000_000_000L;
+    /** After a failed attempt, the next one waits a second (a full disk should not be hammered). */
+    private long nextPrepareAttempt = System.nanoTime();
     /** Index of the segment being scanned, written when the scan passes its end. */
     private final SegmentIndexBuilder index;
     /** The last segment {@link #seal} handled, whether its index could be written or not. */
@@ -119,11 +122,11 @@ final class Flusher implements Agent {
         work += drainIncoming();
         try {
             work += maybeFlush(false);
-            log.prepareNextSegment();
-        } catch (UncheckedIOException | IOException e) {
+        } catch (UncheckedIOException e) {
             failEverything(e);
             return 1;
         }
+        prepareNextSegment();
         work += completeWaiters();
         return work;
     }
@@ -136,7 +139,9 @@ final class Flusher implements Agent {
     boolean closeAndFlush() {
         boolean flushed = true;
         try {
-            scan();
+            while (scan() > 0) {
+                // follow every frame published before close
+            }
             drainIncoming();
             maybeFlush(true);
             completeWaiters();
@@ -152,6 +157,24 @@ final class Flusher implements Agent {
             notifyFailure(waiter, closedException);
         }
         return flushed;
+    }
+
+    /** Creating the next segment ahead of need may fail (a full disk): rotation then tries again and tells the appender. */
+    private void prepareNextSegment() {
+        long now = System.nanoTime();
+        if (now - nextPrepareAttempt < 0) {
+            return;
+        }
+        try {
+            log.prepareNextSegment();
+        } catch (IOException e) {
+            nextPrepareAttempt = now + 1_000_000_000L;
+            if (now - lastPrepareWarning > 10_000_000_000L) {
+                lastPrepareWarning = now;
+                LOG.warn("Log {}: cannot create the next segment ahead of need ({}); rotation will try again", config.name(),
+                        e.getMessage());
+            }
+        }
     }
 
     private int scan() {

@@ -58,8 +58,8 @@ public final class LogAppender {
         int keyLength = key == null ? 0 : key.remaining();
         int headersLength = headers == null ? 0 : headers.remaining();
         int payloadLength = payload == null ? 0 : payload.remaining();
+        log.checkFrameLength((long) HEADER_LENGTH + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength);
         int frameLength = HEADER_LENGTH + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength;
-        log.checkFrameLength(frameLength, keyLength + headersLength + payloadLength);
         int aligned = FrameDescriptor.align(frameLength);
         while (true) {
             Segment segment = log.activeSegment();
@@ -107,8 +107,8 @@ public final class LogAppender {
         if (batch.count() == 0) {
             throw new IllegalArgumentException("cannot append an empty batch to log " + log.name());
         }
+        log.checkFrameLength(batch.frameLength());
         int frameLength = batch.frameLength();
-        log.checkFrameLength(frameLength, batch.entriesLength());
         int aligned = FrameDescriptor.align(frameLength);
         while (true) {
             Segment segment = log.activeSegment();

@@ -28,11 +28,11 @@ public final class LogConfig {
     private final Duration retentionCheckInterval;
     private final boolean preallocate;
 
-    private LogConfig(Builder builder) {
+    private LogConfig(Builder builder, int maxRecordSize) {
         this.directory = builder.directory;
         this.name = builder.name == null ? builder.directory.getFileName().toString() : builder.name;
         this.segmentSize = builder.segmentSize;
-        this.maxRecordSize = builder.maxRecordSize;
+        this.maxRecordSize = maxRecordSize;
         this.durability = builder.durability;
         this.flushBytes = builder.flushBytes;
         this.flushInterval = builder.flushInterval;
@@ -219,24 +219,22 @@ public final class LogConfig {
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public LogConfig build() {
-            if (maxRecordSize == -1) {
-                maxRecordSize = Math.min(1024 * 1024, segmentSize);
-            }
+            int effectiveMaxRecordSize = maxRecordSize == -1 ? Math.min(1024 * 1024, segmentSize) : maxRecordSize;
             require(segmentSize >= MIN_SEGMENT_SIZE && segmentSize <= MAX_SEGMENT_SIZE && segmentSize % 16 == 0,
                     "segmentSize must be a multiple of 16 from " + MIN_SEGMENT_SIZE + " to " + MAX_SEGMENT_SIZE + ", not " + segmentSize);
-            require(maxRecordSize >= 64 && maxRecordSize <= segmentSize,
-                    "maxRecordSize must be from 64 to segmentSize (" + segmentSize + "), not " + maxRecordSize);
+            require(effectiveMaxRecordSize >= 64 && effectiveMaxRecordSize <= segmentSize,
+                    "maxRecordSize must be from 64 to segmentSize (" + segmentSize + "), not " + effectiveMaxRecordSize);
             require(flushBytes > 0, "flushBytes must be positive, not " + flushBytes);
             require(!flushInterval.isNegative() && !flushInterval.isZero(), "flushInterval must be positive, not " + flushInterval);
-            require(maxUnflushedBytes >= maxRecordSize, "maxUnflushedBytes must be at least maxRecordSize (" + maxRecordSize
-                    + "), not " + maxUnflushedBytes);
+            require(maxUnflushedBytes >= effectiveMaxRecordSize, "maxUnflushedBytes must be at least maxRecordSize ("
+                    + effectiveMaxRecordSize + "), not " + maxUnflushedBytes);
             require(indexIntervalBytes >= 16, "indexIntervalBytes must be at least 16, not " + indexIntervalBytes);
             require(retentionAge == null || (!retentionAge.isNegative() && !retentionAge.isZero()),
                     "retentionAge must be positive (or unset to keep everything), not " + retentionAge);
             require(retentionBytes >= 0, "retentionBytes must be 0 (keep everything) or positive, not " + retentionBytes);
             require(!retentionCheckInterval.isNegative() && !retentionCheckInterval.isZero(),
                     "retentionCheckInterval must be positive, not " + retentionCheckInterval);
-            return new LogConfig(this);
+            return new LogConfig(this, effectiveMaxRecordSize);
         }
 
         private static void require(boolean condition, String message) {

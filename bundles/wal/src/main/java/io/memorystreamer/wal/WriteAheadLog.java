@@ -3,7 +3,7 @@ package io.memorystreamer.wal;
 import io.memorystreamer.core.agent.AgentRunner;
 import io.memorystreamer.core.agent.BackoffIdleStrategy;
 import io.memorystreamer.core.agent.CompositeAgent;
-import io.memorystreamer.wal.internal.CleanShutdown;
+import io.memorystreamer.wal.internal.DirectoryLock;
 import io.memorystreamer.wal.internal.Recovery;
 import io.memorystreamer.wal.internal.Segment;
 import io.memorystreamer.wal.internal.SegmentIndex;
@@ -47,6 +47,7 @@ public final class WriteAheadLog implements AutoCloseable {
     private final LogConfig config;
     private final RecoveryReport recoveryReport;
     private final Object rotationLock = new Object();
+    private final DirectoryLock lock;
     private final Flusher flusher;
     private final AgentRunner runner;
     private volatile Segment[] segments;
@@ -58,8 +59,9 @@ public final class WriteAheadLog implements AutoCloseable {
     volatile long publishedPosition;
     volatile long durablePosition;
 
-    private WriteAheadLog(LogConfig config, Recovery.Result recovered) throws IOException {
+    private WriteAheadLog(LogConfig config, Recovery.Result recovered, DirectoryLock lock) throws IOException {
         this.config = config;
+        this.lock = lock;
         this.recoveryReport = recovered.report();
         List<Segment> kept = new ArrayList<>(recovered.segments());
         if (kept.isEmpty()) {
@@ -87,10 +89,17 @@ public final class WriteAheadLog implements AutoCloseable {
      * @throws IOException when the directory cannot be read or written
      */
     public static WriteAheadLog open(LogConfig config) throws IOException {
-        Recovery.Result recovered = Recovery.recover(config.directory(), config.name(), config.indexIntervalBytes());
-        WriteAheadLog log = new WriteAheadLog(config, recovered);
-        log.runner.start();
-        return log;
+        DirectoryLock lock = DirectoryLock.acquire(config.directory());
+        try {
+            Recovery.Result recovered = Recovery.recover(config.directory(), config.name(), config.indexIntervalBytes(),
+                    config.segmentSize());
+            WriteAheadLog log = new WriteAheadLog(config, recovered, lock);
+            log.runner.start();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** @return a new appender for one producer thread */
@@ -245,13 +254,13 @@ public final class WriteAheadLog implements AutoCloseable {
         for (Segment segment : segments) {
             closeQuietly(segment);
         }
-        if (flushed && failure == null && publishedPosition == tailPosition()) {
-            try {
-                CleanShutdown.write(config.directory(), publishedPosition);
-            } catch (IOException e) {
-                LOG.warn("Log {}: could not write the clean-shutdown marker ({}); the next open reads a little more", config.name(),
-                        e.toString());
-            }
+        if (!flushed) {
+            LOG.warn("Log {}: closed without a final fsync; the next open recovers what reached the disk", config.name());
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Log {}: releasing the directory lock failed: {}", config.name(), e.toString());
         }
         Segment spare = prepared;
         if (spare != null) {
@@ -280,10 +289,14 @@ public final class WriteAheadLog implements AutoCloseable {
                 && segment.base() + Math.min(segment.tail(), segment.capacity()) - durablePosition > config.maxUnflushedBytes();
     }
 
-    void checkFrameLength(int frameLength, long variableBytes) {
-        if (variableBytes < 0 || frameLength < 0 || frameLength > config.maxRecordSize()) {
-            throw new RecordTooLargeException("a frame of " + (frameLength < 0 ? "more than 2 GiB" : frameLength + " bytes")
-                    + " exceeds maxRecordSize " + config.maxRecordSize() + " of log " + config.name());
+    /**
+     * @param frameBytes the frame's size, computed in long arithmetic so huge parts cannot wrap
+     * @throws RecordTooLargeException when it exceeds the limit
+     */
+    void checkFrameLength(long frameBytes) {
+        if (frameBytes > config.maxRecordSize()) {
+            throw new RecordTooLargeException("a frame of " + frameBytes + " bytes exceeds maxRecordSize " + config.maxRecordSize()
+                    + " of log " + config.name());
         }
     }
 

@@ -3,31 +3,20 @@ package io.memorystreamer.wal.internal;
 import io.memorystreamer.wal.LogConfig;
 import io.memorystreamer.wal.WriteAheadLog;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A {@link WriteAheadLog} opened for a configuration, with what keeps it exclusive: its name and
  * directory are claimed in this broker (two configurations must not share either: one directory
- * written by two logs is corrupted, and {@code ms:wal <name>} must find one log), and the
- * directory's {@value #LOCK_FILE} is locked against other processes (a second broker started on
- * the same data directory). The lock file holds the process id of its holder, for the message.
+ * written by two logs is corrupted, and {@code ms:wal <name>} must find one log). Against other
+ * processes, {@link WriteAheadLog#open} locks the directory itself ({@link DirectoryLock}).
  *
  * <p>Threading: {@link #open} and {@link #close} may be called from any thread (the claims are
  * guarded by the class's lock); one instance is closed once, by its owner.
  */
 final class OpenLog {
-    /** The lock file in a log's directory. */
-    static final String LOCK_FILE = "wal.lock";
-
     /** Log name to the PID of the configuration that holds it. Guarded by OpenLog.class. */
     private static final Map<String, String> NAMES = new HashMap<>();
     /** Log directory to the PID of the configuration that holds it. Guarded by OpenLog.class. */
@@ -35,14 +24,9 @@ final class OpenLog {
 
     private final LogSettings settings;
     private final WriteAheadLog log;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-
-    private OpenLog(LogSettings settings, WriteAheadLog log, FileChannel lockChannel, FileLock lock) {
+    private OpenLog(LogSettings settings, WriteAheadLog log) {
         this.settings = settings;
         this.log = log;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
     }
 
     /**
@@ -54,36 +38,15 @@ final class OpenLog {
     static OpenLog open(LogSettings settings) throws IOException {
         LogConfig config = settings.logConfig();
         claim(settings);
-        Path directory = settings.directory();
-        FileChannel channel = null;
         try {
-            Files.createDirectories(directory);
-            channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IOException("cannot open log " + settings.name() + ": its directory " + directory
-                        + " is in use by another process" + holder(channel)
-                        + " (another broker on the same data directory?)");
-            }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             WriteAheadLog log;
             try {
                 log = WriteAheadLog.open(config);
             } catch (IOException e) {
-                throw new IOException("cannot open log " + settings.name() + " in " + directory + ": " + e.getMessage(), e);
+                throw new IOException("cannot open log " + settings.name() + ": " + e.getMessage(), e);
             }
-            return new OpenLog(settings, log, channel, lock);
+            return new OpenLog(settings, log);
         } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                closeQuietly(channel);
-            }
             release(settings);
             throw e;
         }
@@ -99,17 +62,11 @@ final class OpenLog {
         return settings;
     }
 
-    /** Closes the log (a last fsync first), then lets go of the lock and the claims. */
+    /** Closes the log (a last fsync first, then its directory lock goes), then lets go of the claims. */
     void close() {
         try {
             log.close();
         } finally {
-            try {
-                lock.release();
-            } catch (IOException ignored) {
-                // closing the channel below releases it too
-            }
-            closeQuietly(lockChannel);
             release(settings);
         }
     }
@@ -133,24 +90,5 @@ final class OpenLog {
     private static synchronized void release(LogSettings settings) {
         NAMES.remove(settings.name(), settings.pid());
         DIRECTORIES.remove(settings.directory(), settings.pid());
-    }
-
-    private static String holder(FileChannel channel) {
-        try {
-            ByteBuffer bytes = ByteBuffer.allocate(32);
-            int read = channel.read(bytes, 0);
-            String pid = read <= 0 ? "" : new String(bytes.array(), 0, read, StandardCharsets.US_ASCII).trim();
-            return pid.matches("\\d+") ? " (process " + pid + ")" : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing more can be done; the process's exit releases the lock
-        }
     }
 }

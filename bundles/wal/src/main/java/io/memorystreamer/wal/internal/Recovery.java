@@ -52,11 +52,10 @@ public final class Recovery {
      * @param name the log's name, for the report
      * @throws IOException when the directory or a segment cannot be read or written
      */
-    public static Result recover(Path directory, String name, int indexIntervalBytes) throws IOException {
+    public static Result recover(Path directory, String name, int indexIntervalBytes, int segmentSize) throws IOException {
         long started = System.nanoTime();
         Files.createDirectories(directory);
         TreeMap<Long, Path> files = listSegments(directory);
-        long cleanShutdownAt = CleanShutdown.readAndRemove(directory);
         long totalBytes = 0;
         for (Path file : files.values()) {
             totalBytes += Files.size(file);
@@ -71,9 +70,33 @@ public final class Recovery {
         long nextProgress = PROGRESS_BYTES;
         int tailOffset = 0;
         List<Long> bases = new ArrayList<>(files.keySet());
+        // Segments created ahead of need and never written are spares, not data: drop them first, so
+        // the last segment with data is treated as the log's end.
+        while (!bases.isEmpty() && isEmpty(files.get(bases.get(bases.size() - 1)))) {
+            Long spare = bases.remove(bases.size() - 1);
+            Files.deleteIfExists(directory.resolve(SegmentIndex.fileName(spare)));
+            Files.delete(files.remove(spare));
+        }
         for (int i = 0; i < bases.size(); i++) {
             long base = bases.get(i);
             Path file = files.get(base);
+            boolean last = i == bases.size() - 1;
+            long size = Files.size(file);
+            if (size % FrameDescriptor.ALIGNMENT != 0 || size < FrameDescriptor.HEADER_LENGTH || size > Integer.MAX_VALUE) {
+                if (!last) {
+                    Path moved = moveAside(directory, "corrupt", file);
+                    problems.add("segment " + file.getFileName() + " has an impossible size of " + size + " bytes (truncated?): moved to "
+                            + directory.relativize(moved) + "; positions " + base + ".." + (base + size) + " are no longer served");
+                    continue;
+                }
+                long extended = Math.max(segmentSize, (size + FrameDescriptor.ALIGNMENT - 1) & -FrameDescriptor.ALIGNMENT);
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.allocate(1), extended - 1);
+                }
+                problems.add("segment " + file.getFileName() + " was " + size + " bytes (truncated?): extended with zeros to " + extended
+                        + " bytes; its frames are checked as usual");
+            }
             Segment segment = Segment.open(file, base, 0);
             scan.scan(segment);
             scanned += scan.validEnd;
@@ -82,7 +105,6 @@ public final class Recovery {
                 LOG.info("Recovering log {}: {} MB of {} MB validated", name, scanned >> 20, totalBytes >> 20);
                 nextProgress += PROGRESS_BYTES;
             }
-            boolean last = i == bases.size() - 1;
             if (scan.stop != SegmentScan.Stop.INVALID || last) {
                 frames += scan.frames;
                 records += scan.records;
@@ -113,8 +135,7 @@ public final class Recovery {
             }
             // The end of the valid log: a hole, or an invalid frame in the last segment.
             long cut = 0;
-            boolean cleanEnd = cleanShutdownAt == base + scan.validEnd && isLast(i, bases);
-            if (scan.stop == SegmentScan.Stop.INVALID || (!cleanEnd && scan.dataAfterHole(segment))) {
+            if (scan.stop == SegmentScan.Stop.INVALID || scan.dataAfterHole(segment)) {
                 cut = segment.capacity() - scan.validEnd;
                 segment.zeroFrom(scan.validEnd);
                 problems.add((scan.stop == SegmentScan.Stop.INVALID
@@ -177,11 +198,6 @@ public final class Recovery {
             }
         }
         return files;
-    }
-
-    /** @return whether segment {@code i} is the last one (a clean shutdown marker describes the last segment's end) */
-    private static boolean isLast(int i, List<Long> bases) {
-        return i == bases.size() - 1;
     }
 
     /** @return whether the file holds only zeros (a segment created ahead of need and never written) */

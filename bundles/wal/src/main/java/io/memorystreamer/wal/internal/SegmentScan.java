@@ -93,16 +93,13 @@ public final class SegmentScan {
         return stop == Stop.HOLE && anyNonZero(segment.readOnlyBuffer(), validEnd, segment.capacity());
     }
 
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+
+    /** Compares the range with zeros in chunks ({@link ByteBuffer#mismatch} is vectorised). */
     private static boolean anyNonZero(ByteBuffer buffer, int from, int to) {
-        int offset = from;
-        while (offset + Long.BYTES <= to) {
-            if (buffer.getLong(offset) != 0) {
-                return true;
-            }
-            offset += Long.BYTES;
-        }
-        while (offset < to) {
-            if (buffer.get(offset++) != 0) {
+        for (int offset = from; offset < to; offset += ZEROS.capacity()) {
+            int length = Math.min(ZEROS.capacity(), to - offset);
+            if (buffer.slice(offset, length).mismatch(ZEROS.slice(0, length)) != -1) {
                 return true;
             }
         }
