@@ -149,8 +149,7 @@ final class Flusher implements Agent {
             flushed = false;
             LOG.warn("Log {}: final flush failed: {}", config.name(), e.toString());
         }
-        incoming.close();
-        drainIncoming();
+        closeIncoming();
         LogClosedException closedException = new LogClosedException("log " + config.name() + " closed before the position was durable");
         Waiter waiter;
         while ((waiter = waiting.poll()) != null) {
@@ -307,10 +306,19 @@ final class Flusher implements Agent {
         return completed;
     }
 
+    /** Closes the waiter queue and takes every waiter it accepted (one may still be publishing its slot). */
+    private void closeIncoming() {
+        incoming.close();
+        while (!incoming.isDrained()) {
+            if (drainIncoming() == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
     private void failEverything(Exception cause) {
         log.fail(cause);
-        incoming.close();
-        drainIncoming();
+        closeIncoming();
         Waiter waiter;
         while ((waiter = waiting.poll()) != null) {
             notifyFailure(waiter, cause);

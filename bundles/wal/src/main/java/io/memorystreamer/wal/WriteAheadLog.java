@@ -250,6 +250,7 @@ public final class WriteAheadLog implements AutoCloseable {
             closed = true;
         }
         runner.close();
+        awaitFlusherExit();
         boolean flushed = flusher.closeAndFlush();
         for (Segment segment : segments) {
             closeQuietly(segment);
@@ -267,6 +268,27 @@ public final class WriteAheadLog implements AutoCloseable {
             discard(spare);
         }
         LOG.info("Closed log {} at position {} (durable {})", config.name(), publishedPosition, durablePosition);
+    }
+
+    /** The flusher's state is confined to its thread: the closing thread takes over only once that thread has ended. */
+    private void awaitFlusherExit() {
+        Thread thread = runner.thread();
+        boolean interrupted = false;
+        long warnAt = System.nanoTime() + 5_000_000_000L;
+        while (thread != null && thread.isAlive()) {
+            try {
+                thread.join(100);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (System.nanoTime() - warnAt > 0) {
+                LOG.warn("Log {}: still waiting for its flusher thread to end before the final flush", config.name());
+                warnAt = System.nanoTime() + 5_000_000_000L;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- for appenders, cursors and agents in this package ----

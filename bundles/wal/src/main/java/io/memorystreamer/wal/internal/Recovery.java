@@ -72,7 +72,8 @@ public final class Recovery {
         List<Long> bases = new ArrayList<>(files.keySet());
         // Segments created ahead of need and never written are spares, not data: drop them first, so
         // the last segment with data is treated as the log's end.
-        while (!bases.isEmpty() && isEmpty(files.get(bases.get(bases.size() - 1)))) {
+        // The first segment stays even when empty: positions once handed out are never handed out again.
+        while (bases.size() > 1 && isEmpty(files.get(bases.get(bases.size() - 1)))) {
             Long spare = bases.remove(bases.size() - 1);
             Files.deleteIfExists(directory.resolve(SegmentIndex.fileName(spare)));
             Files.delete(files.remove(spare));
