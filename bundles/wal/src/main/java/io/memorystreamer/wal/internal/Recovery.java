@@ -227,6 +227,8 @@ public final class Recovery {
         Files.createDirectories(aside);
         Path target = aside.resolve(file.getFileName() + "." + Instant.now().toEpochMilli());
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        Directories.fsync(aside);
+        Directories.fsync(directory);
         return target;
     }
 }

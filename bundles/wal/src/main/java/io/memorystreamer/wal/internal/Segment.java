@@ -104,6 +104,7 @@ public final class Segment {
             throw new IOException("cannot create segment " + file + " (" + capacity + " bytes): " + e.getMessage(), e);
         }
         Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Directories.fsync(directory);
         return map(file, base, 0);
     }
 

@@ -138,6 +138,7 @@ public final class SegmentIndex {
             channel.force(true);
         }
         Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Directories.fsync(file.getParent());
         SegmentIndex index = load(segment, validEnd);
         if (index == null) {
             throw new IOException("index " + file + " failed its own check right after being written");
