@@ -10,6 +10,7 @@ import io.memorystreamer.wal.internal.SegmentIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class WriteAheadLog implements AutoCloseable {
     public static final long BACK_PRESSURED = -2;
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
+    /** Suffix of a segment file being written ahead of need. */
+    static final String SPARE_SUFFIX = ".spare";
 
     private final LogConfig config;
     private final RecoveryReport recoveryReport;
@@ -355,18 +358,25 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Called by the flusher: creates the next segment ahead of need, so rotation is only a swap. */
+    /**
+     * Called by the flusher: creates the next segment ahead of need, so rotation is only a swap.
+     * The file is written (zero-filled, fsynced) without the rotation lock, so producers that
+     * need to rotate meanwhile are not held up by it; it is adopted under the lock only if it is
+     * still the one needed.
+     */
     void prepareNextSegment() throws IOException {
         Segment current = active;
         if (prepared != null || current.tail() < current.capacity() / 2 || closed) {
             return;
         }
+        Path spare = Segment.writeFile(config.directory(), current.end(), config.segmentSize(), config.preallocate(), SPARE_SUFFIX);
         synchronized (rotationLock) {
-            if (prepared != null || active != current || closed) {
+            if (prepared == null && active == current && !closed) {
+                prepared = Segment.adopt(spare, current.end());
                 return;
             }
-            prepared = Segment.create(config.directory(), current.end(), config.segmentSize(), config.preallocate());
         }
+        Files.deleteIfExists(spare);
     }
 
     /** Called by retention: removes the oldest segment, if it is sealed and not being scanned. */

@@ -53,7 +53,7 @@ class FailureModesTest {
         LogConfig config = LogConfig.builder(dir).segmentSize(SEGMENT).durability(Durability.NONE).build();
         try (WriteAheadLog log = WriteAheadLog.open(config)) {
             // something in the way of the next segment's file (as a full disk or a permission problem would be)
-            Path obstacle = dir.resolve(String.format("%020d.log.creating", SEGMENT));
+            Path obstacle = dir.resolve(String.format("%020d.log.spare", SEGMENT));
             Files.createDirectories(obstacle.resolve("in-the-way"));
             LogAppender appender = log.appender();
             for (int i = 0; i < 40; i++) { // past half the segment: the flusher tries to create the next one

@@ -191,7 +191,7 @@ public final class Recovery {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
             for (Path file : stream) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".log.creating")) {
+                if (name.endsWith(".log.creating") || name.endsWith(".log.spare")) {
                     Files.delete(file);
                 } else if (name.matches("\\d{20}\\.log")) {
                     files.put(Long.parseLong(name.substring(0, 20)), file);

@@ -83,8 +83,17 @@ public final class Segment {
      * @throws IOException when the file exists already or cannot be written
      */
     public static Segment create(Path directory, long base, int capacity, boolean preallocate) throws IOException {
-        Path file = directory.resolve(fileName(base));
-        Path temp = directory.resolve(fileName(base) + ".creating");
+        return adopt(writeFile(directory, base, capacity, preallocate, ".creating"), base);
+    }
+
+    /**
+     * Writes the file of a future segment under a temporary name ({@code <name><suffix>}), ready
+     * for {@link #adopt}: the slow part of creating a segment, done without holding any lock.
+     *
+     * @return the temporary file
+     */
+    public static Path writeFile(Path directory, long base, int capacity, boolean preallocate, String suffix) throws IOException {
+        Path temp = directory.resolve(fileName(base) + suffix);
         Files.deleteIfExists(temp);
         try (FileChannel creating = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             if (preallocate) {
@@ -101,10 +110,17 @@ public final class Segment {
             creating.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
-            throw new IOException("cannot create segment " + file + " (" + capacity + " bytes): " + e.getMessage(), e);
+            throw new IOException("cannot create segment " + directory.resolve(fileName(base)) + " (" + capacity + " bytes): "
+                    + e.getMessage(), e);
         }
+        return temp;
+    }
+
+    /** Gives a file written by {@link #writeFile} its segment name (durably) and maps it. */
+    public static Segment adopt(Path temp, long base) throws IOException {
+        Path file = temp.resolveSibling(fileName(base));
         Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        Directories.fsync(directory);
+        Directories.fsync(file.getParent());
         return map(file, base, 0);
     }
 
