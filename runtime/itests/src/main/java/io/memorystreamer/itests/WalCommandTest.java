@@ -111,7 +111,8 @@ class WalCommandTest {
 
         configuration.delete();
         Awaits.until(() -> find("itest-orders"), reference -> reference == null, "deleting the configuration unregisters the log");
-        assertTrue(log.isClosed(), "deleting the configuration closes the log");
+        // The component unregisters the service first, then closes the log.
+        Awaits.until(log::isClosed, Boolean.TRUE::equals, "deleting the configuration closes the log");
         assertFalse(Files.exists(directory.resolve("00000000000000131072.log")), "no spare segment is left behind");
     }
 
