@@ -1,6 +1,7 @@
 package io.memorystreamer.wal;
 
 import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.FrameEntries;
 import io.memorystreamer.wal.internal.Frames;
 import io.memorystreamer.wal.internal.Segment;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ final class FrameWalk {
     /** @return the position of the first frame at or after {@code from} holding a record at least {@code timestamp} old, or -1 */
     static long firstFrameWithTimestamp(Segment segment, int from, long timestamp) {
         ByteBuffer buffer = segment.readOnlyBuffer();
+        FrameEntries entries = new FrameEntries();
         int offset = from;
         while (offset < segment.capacity()) {
             int length = segment.frameLengthAcquire(offset);
@@ -20,14 +22,16 @@ final class FrameWalk {
                 return -1;
             }
             int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
-            int entry = offset + FrameDescriptor.HEADER_LENGTH;
+            if (entries.load(buffer, offset, length) != null) {
+                return -1;
+            }
+            ByteBuffer entryBuffer = entries.buffer();
+            int entry = entries.start();
             for (int i = 0; i < count; i++) {
-                if (buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET) >= timestamp) {
+                if (entryBuffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET) >= timestamp) {
                     return segment.base() + offset;
                 }
-                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+                entry += entries.entryLength(entry);
             }
             offset += FrameDescriptor.align(length);
         }

@@ -21,6 +21,8 @@ import io.memorystreamer.wal.internal.Frames;
 import io.memorystreamer.wal.internal.Segment;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 
 /**
  * One producer's handle for appending to a {@link WriteAheadLog}. Many appenders append to the same
@@ -28,7 +30,8 @@ import java.util.zip.CRC32C;
  * tail, writes it, checksums it and publishes it with a release-store of its length.
  *
  * <p>Not thread-safe: one appender per producer thread ({@link WriteAheadLog#appender()}). It
- * owns the checksum state and buffer views it needs, so an append allocates nothing.
+ * owns the checksum state, buffer views and compression buffer it needs, so an append allocates
+ * nothing after warm-up.
  *
  * <p>Results: a position (0 or more) where the frame starts; {@link WriteAheadLog#BACK_PRESSURED}
  * when too many bytes wait to become durable (nothing was written; try again later). Errors are
@@ -38,7 +41,10 @@ import java.util.zip.CRC32C;
  */
 public final class LogAppender {
     private final WriteAheadLog log;
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestJavaInstance().fastCompressor();
+
     private final CRC32C crc = new CRC32C();
+    private ByteBuffer compressedEntries;
     private Segment viewSegment;
     private ByteBuffer view;
 
@@ -108,7 +114,8 @@ public final class LogAppender {
             throw new IllegalArgumentException("cannot append an empty batch to log " + log.name());
         }
         log.checkFrameLength(batch.frameLength());
-        int frameLength = batch.frameLength();
+        int compressed = compress(batch);
+        int frameLength = compressed < 0 ? batch.frameLength() : FrameDescriptor.COMPRESSED_DATA_OFFSET + compressed;
         int aligned = FrameDescriptor.align(frameLength);
         while (true) {
             Segment segment = log.activeSegment();
@@ -120,7 +127,13 @@ public final class LogAppender {
                 int at = (int) claimed;
                 ByteBuffer buffer = segment.buffer();
                 writeHeader(buffer, at, batch.count());
-                buffer.put(at + HEADER_LENGTH, batch.entries(), 0, batch.entriesLength());
+                if (compressed < 0) {
+                    buffer.put(at + HEADER_LENGTH, batch.entries(), 0, batch.entriesLength());
+                } else {
+                    buffer.putShort(at + FLAGS_OFFSET, FrameDescriptor.FLAG_LZ4);
+                    buffer.putInt(at + FrameDescriptor.COMPRESSED_LENGTH_OFFSET, batch.entriesLength());
+                    buffer.put(at + FrameDescriptor.COMPRESSED_DATA_OFFSET, compressedEntries, 0, compressed);
+                }
                 publish(segment, at, frameLength);
                 return segment.base() + at;
             }
@@ -132,6 +145,24 @@ public final class LogAppender {
     public long append(long streamId, long streamOffset, long timestamp, byte[] key, byte[] headers, byte[] payload) {
         return append(streamId, streamOffset, timestamp, key == null ? null : ByteBuffer.wrap(key),
                 headers == null ? null : ByteBuffer.wrap(headers), payload == null ? null : ByteBuffer.wrap(payload));
+    }
+
+    /**
+     * Compresses the batch's entries into this appender's buffer when the log compresses and the
+     * batch is large enough.
+     *
+     * @return the compressed size, or -1 to store the entries as they are (not worth it)
+     */
+    private int compress(RecordBatch batch) {
+        if (log.config().compression() != Compression.LZ4 || batch.entriesLength() < log.config().compressionThreshold()) {
+            return -1;
+        }
+        int bound = COMPRESSOR.maxCompressedLength(batch.entriesLength());
+        if (compressedEntries == null || compressedEntries.capacity() < bound) {
+            compressedEntries = ByteBuffer.allocate(Math.max(bound, 64 * 1024)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        }
+        int size = COMPRESSOR.compress(batch.entries(), 0, batch.entriesLength(), compressedEntries, 0, compressedEntries.capacity());
+        return size + Integer.BYTES < batch.entriesLength() ? size : -1;
     }
 
     private static void writeHeader(ByteBuffer buffer, int at, int count) {

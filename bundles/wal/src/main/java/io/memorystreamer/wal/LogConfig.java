@@ -27,6 +27,8 @@ public final class LogConfig {
     private final long retentionBytes;
     private final Duration retentionCheckInterval;
     private final boolean preallocate;
+    private final Compression compression;
+    private final int compressionThreshold;
 
     private LogConfig(Builder builder, int maxRecordSize) {
         this.directory = builder.directory;
@@ -42,6 +44,8 @@ public final class LogConfig {
         this.retentionBytes = builder.retentionBytes;
         this.retentionCheckInterval = builder.retentionCheckInterval;
         this.preallocate = builder.preallocate;
+        this.compression = builder.compression;
+        this.compressionThreshold = builder.compressionThreshold;
     }
 
     /** @param directory the log's directory (created if missing) */
@@ -114,12 +118,22 @@ public final class LogConfig {
         return preallocate;
     }
 
+    /** @return how batches are stored */
+    public Compression compression() {
+        return compression;
+    }
+
+    /** @return batches with fewer bytes of entries than this are stored as they are */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
     @Override
     public String toString() {
         return "LogConfig{" + name + " at " + directory + ", segmentSize=" + segmentSize + ", maxRecordSize=" + maxRecordSize
                 + ", durability=" + durability + ", flushBytes=" + flushBytes + ", flushInterval=" + flushInterval
                 + ", maxUnflushedBytes=" + maxUnflushedBytes + ", indexIntervalBytes=" + indexIntervalBytes
-                + ", retentionAge=" + retentionAge + ", retentionBytes=" + retentionBytes + ", preallocate=" + preallocate + "}";
+                + ", retentionAge=" + retentionAge + ", retentionBytes=" + retentionBytes + ", preallocate=" + preallocate + ", compression=" + compression + "}";
     }
 
     /** Builds a {@link LogConfig}. Not thread-safe. */
@@ -137,6 +151,8 @@ public final class LogConfig {
         private long retentionBytes;
         private Duration retentionCheckInterval = Duration.ofSeconds(1);
         private boolean preallocate = true;
+        private Compression compression = Compression.NONE;
+        private int compressionThreshold = 512;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -214,6 +230,18 @@ public final class LogConfig {
             return this;
         }
 
+        /** @param value how batches are stored (default NONE) */
+        public Builder compression(Compression value) {
+            this.compression = Objects.requireNonNull(value, "compression");
+            return this;
+        }
+
+        /** @param bytes compress only batches with at least this many bytes of entries (default 512) */
+        public Builder compressionThreshold(int bytes) {
+            this.compressionThreshold = bytes;
+            return this;
+        }
+
         /**
          * @return the settings
          * @throws IllegalArgumentException naming the first invalid setting
@@ -232,6 +260,7 @@ public final class LogConfig {
             require(retentionAge == null || (!retentionAge.isNegative() && !retentionAge.isZero()),
                     "retentionAge must be positive (or unset to keep everything), not " + retentionAge);
             require(retentionBytes >= 0, "retentionBytes must be 0 (keep everything) or positive, not " + retentionBytes);
+            require(compressionThreshold >= 64, "compressionThreshold must be at least 64, not " + compressionThreshold);
             require(!retentionCheckInterval.isNegative() && !retentionCheckInterval.isZero(),
                     "retentionCheckInterval must be positive, not " + retentionCheckInterval);
             return new LogConfig(this, effectiveMaxRecordSize);

@@ -1,6 +1,7 @@
 package io.memorystreamer.wal;
 
 import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.FrameEntries;
 import io.memorystreamer.wal.internal.Frames;
 import io.memorystreamer.wal.internal.Segment;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.nio.ByteBuffer;
 public final class LogCursor {
     private final WriteAheadLog log;
     private final RecordView view = new RecordView();
+    private final FrameEntries entries = new FrameEntries();
     private Segment segment;
     private long position;
     private long skippedBytes;
@@ -87,10 +89,16 @@ public final class LogCursor {
                 segment = null;
                 continue;
             }
+            String unreadable = entries.load(buffer, offset, length);
+            if (unreadable != null) {
+                corruption = "position " + position + " in " + segment.file().getFileName() + ": " + unreadable;
+                break;
+            }
             int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
-            int entry = offset + FrameDescriptor.HEADER_LENGTH;
+            ByteBuffer entryBuffer = entries.buffer();
+            int entry = entries.start();
             for (int i = 0; i < count; i++) {
-                view.wrap(buffer, entry, position, i, count);
+                view.wrap(entryBuffer, entry, position, i, count);
                 int entryLength = view.entryLength();
                 handler.onRecord(view);
                 entry += entryLength;

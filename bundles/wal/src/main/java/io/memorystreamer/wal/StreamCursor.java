@@ -1,6 +1,7 @@
 package io.memorystreamer.wal;
 
 import io.memorystreamer.wal.internal.FrameDescriptor;
+import io.memorystreamer.wal.internal.FrameEntries;
 import io.memorystreamer.wal.internal.Frames;
 import io.memorystreamer.wal.internal.Segment;
 import io.memorystreamer.wal.internal.SegmentIndex;
@@ -20,6 +21,7 @@ public final class StreamCursor {
     private final WriteAheadLog log;
     private final long streamId;
     private final RecordView view = new RecordView();
+    private final FrameEntries entries = new FrameEntries();
     private long nextOffset;
     /** Segments below this base hold nothing more for this cursor. */
     private long searchBase;
@@ -105,11 +107,16 @@ public final class StreamCursor {
         }
         ByteBuffer buffer = segment.readOnlyBuffer();
         int count = buffer.getInt(frame + FrameDescriptor.COUNT_OFFSET);
-        int at = frame + FrameDescriptor.HEADER_LENGTH;
-        for (int i = 0; i < wanted; i++) {
-            at += view.wrap(buffer, at, segment.base() + frame, i, count).entryLength();
+        if (entries.load(buffer, frame, segment.frameLengthAcquire(frame)) != null) {
+            leaveSegment();
+            return 0;
         }
-        handler.onRecord(view.wrap(buffer, at, segment.base() + frame, wanted, count));
+        ByteBuffer entryBuffer = entries.buffer();
+        int at = entries.start();
+        for (int i = 0; i < wanted; i++) {
+            at += entries.entryLength(at);
+        }
+        handler.onRecord(view.wrap(entryBuffer, at, segment.base() + frame, wanted, count));
         nextOffset = offset + 1;
         return 1;
     }
@@ -130,10 +137,15 @@ public final class StreamCursor {
             return 0;
         }
         int count = buffer.getInt(scanOffset + FrameDescriptor.COUNT_OFFSET);
-        int at = scanOffset + FrameDescriptor.HEADER_LENGTH;
+        if (entries.load(buffer, scanOffset, length) != null) {
+            leaveSegment();
+            return 0;
+        }
+        ByteBuffer entryBuffer = entries.buffer();
+        int at = entries.start();
         int delivered = 0;
         for (int i = 0; i < count; i++) {
-            view.wrap(buffer, at, segment.base() + scanOffset, i, count);
+            view.wrap(entryBuffer, at, segment.base() + scanOffset, i, count);
             int entryLength = view.entryLength();
             if (view.streamId() == streamId && view.streamOffset() >= nextOffset) {
                 nextOffset = view.streamOffset() + 1;

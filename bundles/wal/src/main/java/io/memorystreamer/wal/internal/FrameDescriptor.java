@@ -38,7 +38,9 @@ package io.memorystreamer.wal.internal;
  * </pre>
  *
  * <p>Flags: {@link #FLAG_PADDING} marks the frame that closes a segment (its length reaches the
- * segment's end; it has no entries). Other bits are reserved and must be 0 (a reader refuses a
+ * segment's end; it has no entries). {@link #FLAG_LZ4} marks a batch whose entries are one LZ4
+ * block: at offset 16 an int32 with their uncompressed length, from offset 20 the block (the
+ * CRC covers the compressed bytes). Other bits are reserved and must be 0 (a reader refuses a
  * frame with unknown flags rather than misread it).
  *
  * <p>Publication: a writer claims the frame's space, writes everything but the length, computes
@@ -90,8 +92,16 @@ public final class FrameDescriptor {
     public static final byte VERSION = 1;
     /** The frame pads the rest of its segment. */
     public static final short FLAG_PADDING = 0x1;
+    /** The entries are one LZ4 block: an int32 of their uncompressed length, then the block. */
+    public static final short FLAG_LZ4 = 0x2;
     /** Every flag this version knows. */
-    public static final short KNOWN_FLAGS = FLAG_PADDING;
+    public static final short KNOWN_FLAGS = FLAG_PADDING | FLAG_LZ4;
+    /** Compressed frames: offset of the entries' uncompressed length (int32). */
+    public static final int COMPRESSED_LENGTH_OFFSET = 16;
+    /** Compressed frames: offset of the LZ4 block. */
+    public static final int COMPRESSED_DATA_OFFSET = 20;
+    /** No batch expands beyond this (1 GiB): a larger claim in a compressed frame is damage. */
+    public static final int MAX_UNCOMPRESSED_ENTRIES = 1 << 30;
 
     private FrameDescriptor() {
     }

@@ -69,19 +69,23 @@ public final class Frames {
         if (count < 1) {
             return "frame holds " + count + " records";
         }
-        int entry = offset + FrameDescriptor.HEADER_LENGTH;
-        int end = offset + length;
+        FrameEntries entries = new FrameEntries();
+        String unreadable = entries.load(buffer, offset, length);
+        if (unreadable != null) {
+            return unreadable;
+        }
+        ByteBuffer entryBuffer = entries.buffer();
+        int entry = entries.start();
+        int end = entries.end();
         for (int i = 0; i < count; i++) {
             if (entry + FrameDescriptor.ENTRY_HEADER_LENGTH > end) {
                 return "entry " + i + " starts past the frame's end";
             }
-            long parts = (long) buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
-                    + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
-                    + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
-            if (parts < 0 || buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET) < 0
-                    || buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET) < 0
-                    || buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET) < 0
-                    || entry + FrameDescriptor.ENTRY_HEADER_LENGTH + parts > end) {
+            int key = entryBuffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET);
+            int headers = entryBuffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET);
+            int payload = entryBuffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+            long parts = (long) key + headers + payload;
+            if (key < 0 || headers < 0 || payload < 0 || entry + FrameDescriptor.ENTRY_HEADER_LENGTH + parts > end) {
                 return "entry " + i + " overruns the frame";
             }
             entry += FrameDescriptor.ENTRY_HEADER_LENGTH + (int) parts;

@@ -15,6 +15,7 @@ import java.util.Arrays;
  */
 public final class SegmentIndexBuilder {
     private final int intervalBytes;
+    private final FrameEntries entries = new FrameEntries();
     private int[] sparseOffsets = new int[64];
     private long[] sparseTimestamps = new long[64];
     private int sparseCount;
@@ -52,15 +53,17 @@ public final class SegmentIndexBuilder {
     /** Adds the (published, non-padding) frame at {@code offset} of {@code buffer}. */
     public void onFrame(ByteBuffer buffer, int offset) {
         int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
-        int entry = offset + FrameDescriptor.HEADER_LENGTH;
+        if (entries.load(buffer, offset, buffer.getInt(offset + FrameDescriptor.LENGTH_OFFSET)) != null) {
+            count = 0; // validated or published frames decompress; a damaged one adds no entries
+        }
+        ByteBuffer entryBuffer = entries.buffer();
+        int entry = entries.start();
         for (int i = 0; i < count; i++) {
-            long timestamp = buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET);
+            long timestamp = entryBuffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET);
             maxTimestamp = Math.max(maxTimestamp, timestamp);
-            addStreamEntry(buffer.getLong(entry + FrameDescriptor.ENTRY_STREAM_ID_OFFSET),
-                    buffer.getLong(entry + FrameDescriptor.ENTRY_STREAM_OFFSET_OFFSET), offset, i);
-            entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
-                    + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
-                    + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+            addStreamEntry(entryBuffer.getLong(entry + FrameDescriptor.ENTRY_STREAM_ID_OFFSET),
+                    entryBuffer.getLong(entry + FrameDescriptor.ENTRY_STREAM_OFFSET_OFFSET), offset, i);
+            entry += entries.entryLength(entry);
         }
         if (offset >= nextSparseOffset) {
             if (sparseCount == sparseOffsets.length) {

@@ -19,6 +19,8 @@ public final class SegmentScan {
         INVALID
     }
 
+    private final FrameEntries entries = new FrameEntries();
+
     /** Where the valid prefix ends (offset in the segment). */
     public int validEnd;
     /** Why the scan stopped. */
@@ -69,12 +71,12 @@ public final class SegmentScan {
             int count = buffer.getInt(offset + FrameDescriptor.COUNT_OFFSET);
             frames++;
             records += count;
-            int entry = offset + FrameDescriptor.HEADER_LENGTH;
+            entries.load(buffer, offset, length);
+            ByteBuffer entryBuffer = entries.buffer();
+            int entry = entries.start();
             for (int i = 0; i < count; i++) {
-                maxTimestamp = Math.max(maxTimestamp, buffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET));
-                entry += FrameDescriptor.ENTRY_HEADER_LENGTH + buffer.getInt(entry + FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET)
-                        + buffer.getInt(entry + FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET);
+                maxTimestamp = Math.max(maxTimestamp, entryBuffer.getLong(entry + FrameDescriptor.ENTRY_TIMESTAMP_OFFSET));
+                entry += entries.entryLength(entry);
             }
             if (visitor != null) {
                 visitor.onFrame(segment, offset, length);
