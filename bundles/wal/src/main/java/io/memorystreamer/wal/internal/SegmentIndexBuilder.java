@@ -24,6 +24,9 @@ public final class SegmentIndexBuilder {
     private int[] frameOffsets = new int[1024];
     private int[] indexesInFrame = new int[1024];
     private int streamCount;
+    /** Sorting scratch, kept between segments so sealing does not allocate once they are large enough. */
+    private int[] order = new int[0];
+    private int[] scratch = new int[0];
     private int nextSparseOffset;
     private long maxTimestamp = Long.MIN_VALUE;
 
@@ -96,10 +99,11 @@ public final class SegmentIndexBuilder {
 
     /**
      * Writes the index of the sealed {@code segment} (whose frames end at {@code validEnd}) and
-     * maps it. Sorting the stream entries allocates: once per segment, never per record.
+     * maps it. Sorting reuses arrays kept from earlier segments; the file's content is one buffer
+     * per seal (once per segment, never per record).
      */
     public SegmentIndex write(Segment segment, int validEnd) throws IOException {
-        int[] order = sortedByStream();
+        int[] sorted = sortedByStream();
         long size = (long) SegmentIndex.HEADER_LENGTH + (long) sparseCount * SegmentIndex.SPARSE_ENTRY_LENGTH
                 + (long) streamCount * SegmentIndex.STREAM_ENTRY_LENGTH;
         ByteBuffer content = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
@@ -109,32 +113,36 @@ public final class SegmentIndexBuilder {
             content.putLong(at + 8, sparseTimestamps[i]);
             at += SegmentIndex.SPARSE_ENTRY_LENGTH;
         }
-        for (int i : order) {
+        for (int k = 0; k < streamCount; k++) {
+            int i = sorted[k];
             content.putLong(at, streamIds[i]);
             content.putLong(at + 8, streamOffsets[i]);
             content.putInt(at + 16, frameOffsets[i]);
             content.putInt(at + 20, indexesInFrame[i]);
             at += SegmentIndex.STREAM_ENTRY_LENGTH;
         }
-        return SegmentIndex.write(segment, validEnd, maxTimestamp, sparseCount, streamCount, content);
+        return SegmentIndex.write(segment, validEnd, maxTimestamp, sparseCount, streamCount, content,
+                SegmentIndex.checksumOf(segment, validEnd));
     }
 
     /** A stable merge sort of entry numbers by stream id, then stream offset. */
     private int[] sortedByStream() {
-        int[] order = new int[streamCount];
+        if (order.length < streamCount) {
+            order = new int[streamIds.length];
+            scratch = new int[streamIds.length];
+        }
         for (int i = 0; i < streamCount; i++) {
             order[i] = i;
         }
-        int[] scratch = new int[streamCount];
         for (int width = 1; width < streamCount; width *= 2) {
             for (int low = 0; low < streamCount - width; low += 2 * width) {
-                merge(order, scratch, low, low + width, Math.min(low + 2 * width, streamCount));
+                merge(low, low + width, Math.min(low + 2 * width, streamCount));
             }
         }
         return order;
     }
 
-    private void merge(int[] order, int[] scratch, int low, int middle, int high) {
+    private void merge(int low, int middle, int high) {
         int left = low;
         int right = middle;
         int out = low;
