@@ -2,13 +2,7 @@ package io.memorystreamer.wal;
 
 import static io.memorystreamer.wal.internal.FrameDescriptor.COUNT_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.CRC_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADER_LENGTH;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_ID_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_OFFSET_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_TIMESTAMP_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.FLAGS_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.HEADER_LENGTH;
 import static io.memorystreamer.wal.internal.FrameDescriptor.MAGIC;
@@ -16,6 +10,7 @@ import static io.memorystreamer.wal.internal.FrameDescriptor.MAGIC_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.VERSION;
 import static io.memorystreamer.wal.internal.FrameDescriptor.VERSION_OFFSET;
 
+import io.memorystreamer.wal.internal.EntryWriter;
 import io.memorystreamer.wal.internal.FrameDescriptor;
 import io.memorystreamer.wal.internal.Frames;
 import io.memorystreamer.wal.internal.Segment;
@@ -45,6 +40,8 @@ public final class LogAppender {
 
     private final CRC32C crc = new CRC32C();
     private ByteBuffer compressedEntries;
+    /** The segment of the last successful {@link #claim}. */
+    private Segment claimed;
     private Segment viewSegment;
     private ByteBuffer view;
 
@@ -66,41 +63,15 @@ public final class LogAppender {
         int payloadLength = payload == null ? 0 : payload.remaining();
         log.checkFrameLength((long) HEADER_LENGTH + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength);
         int frameLength = HEADER_LENGTH + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength;
-        int aligned = FrameDescriptor.align(frameLength);
-        while (true) {
-            Segment segment = log.activeSegment();
-            if (log.isBackPressured(segment)) {
-                return WriteAheadLog.BACK_PRESSURED;
-            }
-            long claimed = segment.claim(aligned);
-            if (claimed + aligned <= segment.capacity()) {
-                int at = (int) claimed;
-                ByteBuffer buffer = segment.buffer();
-                writeHeader(buffer, at, 1);
-                int entry = at + HEADER_LENGTH;
-                buffer.putLong(entry + ENTRY_STREAM_ID_OFFSET, streamId);
-                buffer.putLong(entry + ENTRY_STREAM_OFFSET_OFFSET, streamOffset);
-                buffer.putLong(entry + ENTRY_TIMESTAMP_OFFSET, timestamp);
-                buffer.putInt(entry + ENTRY_KEY_LENGTH_OFFSET, keyLength);
-                buffer.putInt(entry + ENTRY_HEADERS_LENGTH_OFFSET, headersLength);
-                buffer.putInt(entry + ENTRY_PAYLOAD_LENGTH_OFFSET, payloadLength);
-                int part = entry + ENTRY_HEADER_LENGTH;
-                if (keyLength > 0) {
-                    buffer.put(part, key, key.position(), keyLength);
-                    part += keyLength;
-                }
-                if (headersLength > 0) {
-                    buffer.put(part, headers, headers.position(), headersLength);
-                    part += headersLength;
-                }
-                if (payloadLength > 0) {
-                    buffer.put(part, payload, payload.position(), payloadLength);
-                }
-                publish(segment, at, frameLength);
-                return segment.base() + at;
-            }
-            log.rotate(segment, claimed);
+        int at = claim(FrameDescriptor.align(frameLength));
+        if (at < 0) {
+            return WriteAheadLog.BACK_PRESSURED;
         }
+        Segment segment = claimed;
+        writeHeader(segment.buffer(), at, 1);
+        EntryWriter.write(segment.buffer(), at + HEADER_LENGTH, streamId, streamOffset, timestamp, key, headers, payload);
+        publish(segment, at, frameLength);
+        return segment.base() + at;
     }
 
     /**
@@ -116,28 +87,42 @@ public final class LogAppender {
         log.checkFrameLength(batch.frameLength());
         int compressed = compress(batch);
         int frameLength = compressed < 0 ? batch.frameLength() : FrameDescriptor.COMPRESSED_DATA_OFFSET + compressed;
-        int aligned = FrameDescriptor.align(frameLength);
+        int at = claim(FrameDescriptor.align(frameLength));
+        if (at < 0) {
+            return WriteAheadLog.BACK_PRESSURED;
+        }
+        Segment segment = claimed;
+        ByteBuffer buffer = segment.buffer();
+        writeHeader(buffer, at, batch.count());
+        if (compressed < 0) {
+            buffer.put(at + HEADER_LENGTH, batch.entries(), 0, batch.entriesLength());
+        } else {
+            buffer.putShort(at + FLAGS_OFFSET, FrameDescriptor.FLAG_LZ4);
+            buffer.putInt(at + FrameDescriptor.COMPRESSED_LENGTH_OFFSET, batch.entriesLength());
+            buffer.put(at + FrameDescriptor.COMPRESSED_DATA_OFFSET, compressedEntries, 0, compressed);
+        }
+        publish(segment, at, frameLength);
+        return segment.base() + at;
+    }
+
+    /**
+     * Claims {@code aligned} bytes in the active segment, rotating to the next one when the claim
+     * does not fit, and leaves the segment in {@link #claimed}.
+     *
+     * @return the claimed offset, or -1 when the log is back-pressured (nothing claimed)
+     */
+    private int claim(int aligned) {
         while (true) {
             Segment segment = log.activeSegment();
             if (log.isBackPressured(segment)) {
-                return WriteAheadLog.BACK_PRESSURED;
+                return -1;
             }
-            long claimed = segment.claim(aligned);
-            if (claimed + aligned <= segment.capacity()) {
-                int at = (int) claimed;
-                ByteBuffer buffer = segment.buffer();
-                writeHeader(buffer, at, batch.count());
-                if (compressed < 0) {
-                    buffer.put(at + HEADER_LENGTH, batch.entries(), 0, batch.entriesLength());
-                } else {
-                    buffer.putShort(at + FLAGS_OFFSET, FrameDescriptor.FLAG_LZ4);
-                    buffer.putInt(at + FrameDescriptor.COMPRESSED_LENGTH_OFFSET, batch.entriesLength());
-                    buffer.put(at + FrameDescriptor.COMPRESSED_DATA_OFFSET, compressedEntries, 0, compressed);
-                }
-                publish(segment, at, frameLength);
-                return segment.base() + at;
+            long offset = segment.claim(aligned);
+            if (offset + aligned <= segment.capacity()) {
+                claimed = segment;
+                return (int) offset;
             }
-            log.rotate(segment, claimed);
+            log.rotate(segment, offset);
         }
     }
 

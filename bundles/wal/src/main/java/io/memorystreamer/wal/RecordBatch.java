@@ -1,14 +1,9 @@
 package io.memorystreamer.wal;
 
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADERS_LENGTH_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_HEADER_LENGTH;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_KEY_LENGTH_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_PAYLOAD_LENGTH_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_ID_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_STREAM_OFFSET_OFFSET;
-import static io.memorystreamer.wal.internal.FrameDescriptor.ENTRY_TIMESTAMP_OFFSET;
 import static io.memorystreamer.wal.internal.FrameDescriptor.HEADER_LENGTH;
 
+import io.memorystreamer.wal.internal.EntryWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -47,27 +42,14 @@ public final class RecordBatch {
         int keyLength = key == null ? 0 : key.remaining();
         int headersLength = headers == null ? 0 : headers.remaining();
         int payloadLength = payload == null ? 0 : payload.remaining();
+        long total = (long) entries.position() + ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength;
+        if (total > Integer.MAX_VALUE - 64) {
+            throw new RecordTooLargeException("a batch of " + total + " bytes cannot be built (at most 2 GiB); nothing was added");
+        }
         int needed = ENTRY_HEADER_LENGTH + keyLength + headersLength + payloadLength;
         ensure(needed);
         int at = entries.position();
-        entries.putLong(at + ENTRY_STREAM_ID_OFFSET, streamId);
-        entries.putLong(at + ENTRY_STREAM_OFFSET_OFFSET, streamOffset);
-        entries.putLong(at + ENTRY_TIMESTAMP_OFFSET, timestamp);
-        entries.putInt(at + ENTRY_KEY_LENGTH_OFFSET, keyLength);
-        entries.putInt(at + ENTRY_HEADERS_LENGTH_OFFSET, headersLength);
-        entries.putInt(at + ENTRY_PAYLOAD_LENGTH_OFFSET, payloadLength);
-        int part = at + ENTRY_HEADER_LENGTH;
-        if (keyLength > 0) {
-            entries.put(part, key, key.position(), keyLength);
-            part += keyLength;
-        }
-        if (headersLength > 0) {
-            entries.put(part, headers, headers.position(), headersLength);
-            part += headersLength;
-        }
-        if (payloadLength > 0) {
-            entries.put(part, payload, payload.position(), payloadLength);
-        }
+        EntryWriter.write(entries, at, streamId, streamOffset, timestamp, key, headers, payload);
         entries.position(at + needed);
         count++;
         return this;
