@@ -194,10 +194,11 @@ public final class AgentRunner implements AutoCloseable {
         } catch (Throwable t) {
             startFailure = t;
             running = false;
-            started.countDown();
+            // onClose runs before start() returns, so its caller finds the agent fully wound down.
             if (!(t instanceof AffinityException)) {
                 closeAgent();
             }
+            started.countDown();
             return;
         }
         started.countDown();
