@@ -85,4 +85,12 @@ public @interface LogConfiguration {
             description = "Write zeros over each new segment file when it is created, so a full disk shows then"
                     + " (a clear error) rather than as a crash of a writer later.")
     boolean preallocate() default true;
+
+    /** @return how batches are stored: NONE or LZ4 */
+    @AttributeDefinition(name = "Compression", options = {
+        @Option(value = "NONE", label = "None"),
+        @Option(value = "LZ4", label = "LZ4 (batches of 512 bytes or more)")
+    }, description = "LZ4 stores a batch of at least 512 bytes as one compressed block when that makes it smaller;"
+            + " readers see no difference.")
+    String compression() default "NONE";
 }

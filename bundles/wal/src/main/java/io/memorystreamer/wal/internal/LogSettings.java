@@ -1,5 +1,6 @@
 package io.memorystreamer.wal.internal;
 
+import io.memorystreamer.wal.Compression;
 import io.memorystreamer.wal.Durability;
 import io.memorystreamer.wal.LogConfig;
 import java.nio.file.InvalidPathException;
@@ -37,11 +38,12 @@ import java.util.regex.Pattern;
  * @param retentionAge delete sealed segments older than this, or null to keep them
  * @param retentionBytes delete oldest sealed segments while the log is larger, or 0 to keep them
  * @param preallocate zero-fill new segments
+ * @param compression how batches are stored
  * @param unknownKeys keys that are neither settings nor framework keys (typos, probably)
  */
 record LogSettings(String pid, String name, Path directory, Durability durability, int segmentSize,
         Integer maxRecordSize, long flushBytes, Duration flushInterval, long maxUnflushedBytes, Duration retentionAge,
-        long retentionBytes, boolean preallocate, List<String> unknownKeys) {
+        long retentionBytes, boolean preallocate, Compression compression, List<String> unknownKeys) {
 
     /** The factory PID of log configurations. */
     public static final String FACTORY_PID = "io.memorystreamer.wal.log";
@@ -61,6 +63,7 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
     static final String RETENTION_AGE_MS = "retention.age.ms";
     static final String RETENTION_BYTES = "retention.bytes";
     static final String PREALLOCATE = "preallocate";
+    static final String COMPRESSION = "compression";
 
     static final int DEFAULT_SEGMENT_SIZE = 64 * 1024 * 1024;
     static final int DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
@@ -71,7 +74,8 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
     private static final long MAX_MS = Duration.ofDays(1).toMillis();
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Set<String> KNOWN = Set.of(NAME, DIRECTORY, DURABILITY, SEGMENT_SIZE, MAX_RECORD_SIZE, FLUSH_BYTES,
-            FLUSH_INTERVAL_MS, MAX_UNFLUSHED_BYTES, RETENTION_AGE_MS, RETENTION_BYTES, PREALLOCATE);
+            FLUSH_INTERVAL_MS, MAX_UNFLUSHED_BYTES, RETENTION_AGE_MS, RETENTION_BYTES, PREALLOCATE,
+            COMPRESSION);
     /** LogConfig.Builder's names for settings, as its messages use them, and our keys for them. */
     private static final Map<String, String> BUILDER_NAMES = Map.of(
             "segmentSize", SEGMENT_SIZE,
@@ -124,6 +128,7 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
         long retentionAgeMs = number(pid, properties, RETENTION_AGE_MS, 0, 0, Long.MAX_VALUE);
         long retentionBytes = number(pid, properties, RETENTION_BYTES, 0, 0, Long.MAX_VALUE);
         boolean preallocate = bool(pid, properties, PREALLOCATE, true);
+        Compression compression = compression(pid, properties);
         List<String> unknown = new ArrayList<>();
         for (String key : properties.keySet()) {
             if (!KNOWN.contains(key) && !isFrameworkKey(key)) {
@@ -133,7 +138,7 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
         unknown.sort(null);
         LogSettings settings = new LogSettings(pid, name, directory, durability, segmentSize, maxRecordSize, flushBytes,
                 Duration.ofMillis(flushIntervalMs), maxUnflushed, retentionAgeMs == 0 ? null : Duration.ofMillis(retentionAgeMs),
-                retentionBytes, preallocate, unknown);
+                retentionBytes, preallocate, compression, unknown);
         settings.logConfig();
         return settings;
     }
@@ -152,7 +157,8 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
                 .maxUnflushedBytes(maxUnflushedBytes)
                 .retentionAge(retentionAge)
                 .retentionBytes(retentionBytes)
-                .preallocate(preallocate);
+                .preallocate(preallocate)
+                .compression(compression);
         if (maxRecordSize != null) {
             builder.maxRecordSize(maxRecordSize);
         }
@@ -166,7 +172,7 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
     /** @return these settings without the unknown keys: two logs with equal results are opened alike */
     LogSettings withoutUnknownKeys() {
         return new LogSettings(pid, name, directory, durability, segmentSize, maxRecordSize, flushBytes, flushInterval,
-                maxUnflushedBytes, retentionAge, retentionBytes, preallocate, List.of());
+                maxUnflushedBytes, retentionAge, retentionBytes, preallocate, compression, List.of());
     }
 
     @Override
@@ -176,7 +182,7 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
                 + ", " + FLUSH_BYTES + "=" + flushBytes + ", " + FLUSH_INTERVAL_MS + "=" + flushInterval.toMillis() + ", "
                 + MAX_UNFLUSHED_BYTES + "=" + maxUnflushedBytes + ", " + RETENTION_AGE_MS + "="
                 + (retentionAge == null ? 0 : retentionAge.toMillis()) + ", " + RETENTION_BYTES + "=" + retentionBytes + ", "
-                + PREALLOCATE + "=" + preallocate;
+                + PREALLOCATE + "=" + preallocate + ", " + COMPRESSION + "=" + compression;
     }
 
     /** Rewrites a message of LogConfig.Builder with our keys: {@code segmentSize} becomes {@code 'segment.size'}. */
@@ -221,6 +227,18 @@ record LogSettings(String pid, String name, Path directory, Durability durabilit
             return dataDirectory.resolve(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new InvalidLogSettingException(pid, DIRECTORY, text, "is not a valid path: " + e.getMessage());
+        }
+    }
+
+    private static Compression compression(String pid, Map<String, ?> properties) {
+        String text = text(properties, COMPRESSION);
+        if (text == null) {
+            return Compression.NONE;
+        }
+        try {
+            return Compression.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidLogSettingException(pid, COMPRESSION, text, "must be NONE or LZ4");
         }
     }
 

@@ -89,6 +89,16 @@ class LogSettingsTest {
     }
 
     @Test
+    void compressionIsOffByDefaultAndLz4IsChosenByName() {
+        assertEquals(io.memorystreamer.wal.Compression.NONE, LogSettings.parse(properties(), DATA).logConfig().compression());
+        assertEquals(io.memorystreamer.wal.Compression.LZ4,
+                LogSettings.parse(properties("compression", "lz4"), DATA).logConfig().compression());
+        InvalidLogSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidLogSettingException.class,
+                () -> LogSettings.parse(properties("compression", "zip"), DATA));
+        assertTrue(e.getMessage().contains("'compression'") && e.getMessage().contains("NONE or LZ4"), e.getMessage());
+    }
+
+    @Test
     void absoluteDirectoryStaysAndNumbersMayBeTyped() {
         LogSettings settings = LogSettings.parse(properties("directory", "/var/lib/wal/x/../orders", "segment.size", 131072,
                 "flush.bytes", 1L), DATA);
