@@ -4,7 +4,8 @@
  * stream is placed on a shard ({@link io.memorystreamer.multiplexing.StreamPlacement}, by default
  * {@link io.memorystreamer.multiplexing.JumpHashPlacement}), and a topic's
  * {@linkplain io.memorystreamer.multiplexing.TopicSettings settings} with their persisted
- * {@linkplain io.memorystreamer.multiplexing.TopicSettingsFormat binary form}.
+ * {@linkplain io.memorystreamer.multiplexing.TopicSettingsFormat binary form}, and the
+ * {@linkplain io.memorystreamer.multiplexing.StreamRegistry registry} of per-stream state.
  */
 @Export
 @Version("0.1.0")
