@@ -13,7 +13,17 @@ import java.util.stream.Stream;
  * Not a test: run by hand to measure what a million streams cost (DESIGN.md: under 1 KB each, all
  * in). Creates N streams (keys {@code device/<i>/temperature}, 19 to 26 bytes), advances each once,
  * closes, reopens, and prints file bytes (apparent and allocated on disk), Chronicle's off-heap
- * count and heap after GC, each per stream. Needs the JVM options of the module's Surefire argLine.
+ * count and heap after GC, each per stream. Needs the JVM options of the module's Surefire argLine:
+ *
+ * <pre>
+ * ./mvnw -B -o -q -pl bundles/multiplexing dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * cd bundles/multiplexing &amp;&amp; java -Xmx2g -Dchronicle.analytics.disable=true \
+ *   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+ *   --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
+ *   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
+ *   -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) \
+ *   io.memorystreamer.multiplexing.internal.StreamRegistrySizeHarness 1000000
+ * </pre>
  */
 public final class StreamRegistrySizeHarness {
     private StreamRegistrySizeHarness() {
