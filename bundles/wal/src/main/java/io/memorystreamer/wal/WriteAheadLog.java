@@ -406,7 +406,8 @@ public final class WriteAheadLog implements AutoCloseable {
         LOG.error("Log {} failed and takes no more appends: {}", config.name(), cause.toString());
     }
 
-    Throwable failure() {
+    /** @return why the log failed and takes no more appends, or null while it is healthy */
+    public Throwable failure() {
         return failure;
     }
 

@@ -5,5 +5,5 @@
  * queue: it returns a {@link io.memorystreamer.core.work.SubmitResult}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.memorystreamer.core.work;
