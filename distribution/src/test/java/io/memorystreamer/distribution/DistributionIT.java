@@ -135,6 +135,30 @@ class DistributionIT {
 
     @Test
     @Order(6)
+    void aTopicAndItsMessagesSurviveARestart() throws Exception {
+        Outcome created = run("shell", "ms:topic-create e2e --durability sync");
+        assertEquals(0, created.exit(), created.all());
+        Outcome published = run("shell", "ms:publish e2e greetings/1 hello-from-e2e");
+        assertEquals(0, published.exit(), published.all());
+        assertTrue(published.out().contains("offset 0"), published.all());
+        Outcome bad = run("shell", "ms:publish e2e a//b nope");
+        assertEquals(1, bad.exit(), "an invalid key is refused: " + bad.all());
+        assertTrue(bad.err().contains("key"), bad.all());
+
+        Outcome stop = run("stop");
+        assertEquals(0, stop.exit(), stop.all());
+        Outcome start = run("start");
+        assertEquals(0, start.exit(), start.all());
+        awaitShell("ms:topics", out -> out.contains("e2e"), "the topic is back after the restart");
+        Outcome tail = run("shell", "ms:tail e2e greetings/1 --count 1 --timeout 10");
+        assertEquals(0, tail.exit(), tail.all());
+        assertTrue(tail.out().contains("hello-from-e2e"), tail.all());
+        Outcome next = run("shell", "ms:publish e2e greetings/1 second");
+        assertTrue(next.out().contains("offset 1"), "the stream's offsets continue after the restart: " + next.all());
+    }
+
+    @Test
+    @Order(7)
     void stopEndsTheProcessCleanly() throws Exception {
         long pid = Long.parseLong(Files.readString(home.resolve("data/memorystreamer.pid")).trim());
         Outcome stop = run("stop");

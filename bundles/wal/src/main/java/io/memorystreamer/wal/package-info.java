@@ -4,7 +4,7 @@
  * position, and that recovers after a crash. Start with {@link io.memorystreamer.wal.WriteAheadLog}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.memorystreamer.wal;
 
 import org.osgi.annotation.bundle.Export;

@@ -14,7 +14,16 @@ import org.osgi.service.component.annotations.Component;
     Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.ConfigList",
     Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalList",
     Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalView",
-    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalVerification"
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.WalVerification",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.TopicList",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.TopicView",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.TopicDeletion",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.StreamList",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.PublishResult",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.TailResult",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.TailedMessage",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.GroupList",
+    Converter.CONVERTER_CLASSES + "=io.memorystreamer.shell.internal.GroupView"
 })
 public final class ShellFormatter implements Converter {
 
