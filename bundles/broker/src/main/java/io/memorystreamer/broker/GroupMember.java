@@ -33,6 +33,23 @@ public interface GroupMember extends Subscription {
      */
     void commit();
 
+    /**
+     * Commits explicit positions, as a remote consumer does for what it has actually processed:
+     * for each lane, everything before {@code (framePositions[i], nextIndexes[i])} (a frame
+     * position and the index in that frame of the next record to process: after a message,
+     * {@code (view.position(), view.indexInFrame() + 1)}). A position beyond what was delivered to
+     * this member is cut back to it; lanes the member no longer holds are skipped. Persisted before
+     * returning.
+     *
+     * @param lanes topic-wide lane ids ({@link MessageView#lane()})
+     * @param framePositions per lane, the frame holding the next record to process
+     * @param nextIndexes per lane, that record's index in its frame
+     * @return how many lanes were committed
+     * @throws BrokerException {@link ErrorCode#UNKNOWN_MEMBER} when the member was removed,
+     *     {@link ErrorCode#INVALID_REQUEST} when the arrays differ in length
+     */
+    int commit(int[] lanes, long[] framePositions, int[] nextIndexes);
+
     /** @return the lanes assigned to this member now, as {@code shard.lane} */
     List<String> assignment();
 }

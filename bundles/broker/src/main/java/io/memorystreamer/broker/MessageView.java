@@ -25,6 +25,8 @@ public final class MessageView {
     private int headersLength;
     private int payloadOffset;
     private int payloadLength;
+    private int lane = -1;
+    private int indexInFrame;
 
     /** Creates an unpositioned view (the broker positions it). */
     public MessageView() {
@@ -62,6 +64,35 @@ public final class MessageView {
         this.payloadOffset = payloadAt;
         this.payloadLength = payloadBytes;
         return this;
+    }
+
+    /**
+     * Sets where the message sits for a consumer group's commits (used by the broker).
+     *
+     * @param laneId the topic-wide lane id ({@code shard * lanesPerShard + lane}), or -1 outside a group
+     * @param index the message's index in its frame
+     * @return this view
+     */
+    public MessageView at(int laneId, int index) {
+        this.lane = laneId;
+        this.indexInFrame = index;
+        return this;
+    }
+
+    /**
+     * @return for a consumer group member, the topic-wide id of the lane the message belongs to
+     *     ({@code shard * lanesPerShard + lane}); -1 for other subscriptions
+     */
+    public int lane() {
+        return lane;
+    }
+
+    /**
+     * @return the message's index in its frame (a frame holds a batch); with {@link #position()},
+     *     the exact place to commit after it: {@code (position(), indexInFrame() + 1)}
+     */
+    public int indexInFrame() {
+        return indexInFrame;
     }
 
     /** @return the topic */

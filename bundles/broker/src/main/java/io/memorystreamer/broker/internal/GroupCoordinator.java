@@ -302,8 +302,13 @@ public final class GroupCoordinator implements AutoCloseable {
 
     // ---- for members ----
 
-    /** Any thread: persists the member's delivered positions of the lanes it holds. */
-    void commit(GroupMemberImpl member) {
+    /**
+     * Any thread: persists positions of the lanes the member holds: what was delivered to it, or,
+     * when explicit positions are given, those positions cut back to what was delivered.
+     *
+     * @return how many lanes were committed
+     */
+    int commit(GroupMemberImpl member, int[] explicitLanes, long[] explicitFrames, int[] explicitIndexes) {
         ConsumerGroup group = member.group;
         synchronized (group) {
             if (member.removed) {
@@ -311,6 +316,10 @@ public final class GroupCoordinator implements AutoCloseable {
             }
         }
         long[] positions = delivery.call(member::positions);
+        if (explicitLanes != null) {
+            positions = clamp(positions, explicitLanes, explicitFrames, explicitIndexes);
+        }
+        int committed = 0;
         synchronized (group.fileLock) {
             GroupOffsetsFile.Content content;
             synchronized (group) {
@@ -322,6 +331,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     if (group.owner[lane] == member) {
                         group.committedFrame[lane] = positions[i + 1];
                         group.committedIndex[lane] = (int) positions[i + 2];
+                        committed++;
                     }
                 }
                 content = group.content();
@@ -333,6 +343,33 @@ public final class GroupCoordinator implements AutoCloseable {
                         + "' could not be written to " + group.file + ": " + e, e);
             }
         }
+        return committed;
+    }
+
+    /**
+     * Keeps, of the explicit positions, those of lanes in {@code delivered} (lane, frame, index
+     * triples), each cut back to the delivered position: nothing undelivered is ever committed.
+     */
+    static long[] clamp(long[] delivered, int[] lanes, long[] frames, int[] indexes) {
+        long[] kept = new long[lanes.length * 3];
+        int size = 0;
+        for (int i = 0; i < lanes.length; i++) {
+            for (int d = 0; d < delivered.length; d += 3) {
+                if (delivered[d] == lanes[i]) {
+                    long frame = frames[i];
+                    long index = indexes[i];
+                    if (frame > delivered[d + 1] || (frame == delivered[d + 1] && index > delivered[d + 2])) {
+                        frame = delivered[d + 1];
+                        index = delivered[d + 2];
+                    }
+                    kept[size++] = lanes[i];
+                    kept[size++] = frame;
+                    kept[size++] = index;
+                    break;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(kept, size);
     }
 
     /** Any thread: the member leaves; its lanes go to the others. Does not wait for the delivery thread. */

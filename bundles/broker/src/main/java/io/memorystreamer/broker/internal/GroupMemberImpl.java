@@ -80,7 +80,16 @@ final class GroupMemberImpl extends SubscriptionImpl implements GroupMember {
 
     @Override
     public void commit() {
-        coordinator.commit(this);
+        coordinator.commit(this, null, null, null);
+    }
+
+    @Override
+    public int commit(int[] laneIds, long[] framePositions, int[] nextIndexes) {
+        if (laneIds == null || framePositions == null || nextIndexes == null || laneIds.length != framePositions.length
+                || laneIds.length != nextIndexes.length) {
+            throw new BrokerException(ErrorCode.INVALID_REQUEST, "a commit of positions needs three arrays of equal length (lanes, frame positions, next indexes)");
+        }
+        return coordinator.commit(this, laneIds, framePositions, nextIndexes);
     }
 
     @Override

@@ -203,7 +203,7 @@ final class ShardReader implements RecordHandler {
             stopFrame = frame;
             return;
         }
-        owner.deliver(shard.index, record);
+        owner.deliver(shard.index, record, owner instanceof GroupMemberImpl ? shard.index * laneCount + lane : -1);
         nextFrame[lane] = frame;
         nextIndex[lane] = index + 1;
     }

@@ -132,7 +132,7 @@ final class StreamSubscription extends SubscriptionImpl implements RecordHandler
             stopOffset = record.streamOffset();
             return;
         }
-        deliver(shard.index, record);
+        deliver(shard.index, record, -1);
     }
 
     @Override

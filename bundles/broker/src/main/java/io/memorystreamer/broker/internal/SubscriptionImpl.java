@@ -150,11 +150,11 @@ abstract class SubscriptionImpl implements Subscription {
     }
 
     /** Delivery thread: hands one record to the handler through the reused view. */
-    final void deliver(int shardIndex, RecordView record) {
+    final void deliver(int shardIndex, RecordView record, int laneId) {
         used++;
         view.wrap(topicName, shardIndex, record.position(), record.streamOffset(), record.timestamp(), record.buffer(),
                 record.keyOffset(), record.keyLength(), record.headersOffset(), record.headersLength(), record.payloadOffset(),
-                record.payloadLength());
+                record.payloadLength()).at(laneId, record.indexInFrame());
         try {
             handler.onMessage(view);
         } catch (VirtualMachineError e) {

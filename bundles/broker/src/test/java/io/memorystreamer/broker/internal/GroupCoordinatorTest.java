@@ -326,6 +326,39 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void explicitCommitsCoverWhatWasProcessedAndNeverMoreThanWasDelivered() throws Exception {
+        open(1, 2);
+        String key = fixture.keysOnShard("s", 0, 1).get(0);
+        fixture.appendBatch(List.of(key, key, key, key, key, key, key, key), "p", 1000);
+        List<long[]> places = Collections.synchronizedList(new ArrayList<>());
+        MessageHandlerRecorder first = new MessageHandlerRecorder();
+        GroupMember member = groups.join(fixture.topic, GroupRequest.of("g", "t").withMemberId("a").withCredit(6), message -> {
+            first.onMessage(message);
+            places.add(new long[] {message.lane(), message.position(), message.indexInFrame()});
+        });
+        await(() -> first.size() == 6, "6 delivered");
+        long[] third = places.get(2);
+        assertTrue(third[0] >= 0, "a group delivery names its lane");
+        // What a remote consumer does: it processed 3 messages while 6 were delivered (3 still in its socket).
+        assertEquals(1, member.commit(new int[] {(int) third[0]}, new long[] {third[1]}, new int[] {(int) third[2] + 1}));
+        // A position past what was delivered is cut back to it (the 7th message was never delivered).
+        GroupMember other = join(GroupRequest.of("g2", "t").withMemberId("b").withCredit(2), new MessageHandlerRecorder());
+        await(() -> other.delivered() == 2, "2 delivered to the other group");
+        assertEquals(1, other.commit(new int[] {(int) third[0]}, new long[] {Long.MAX_VALUE / 2}, new int[] {0}));
+        assertThrows(BrokerException.class, () -> member.commit(new int[] {1}, new long[0], new int[0]));
+
+        restart();
+        MessageHandlerRecorder again = new MessageHandlerRecorder();
+        join(GroupRequest.of("g", "t").withMemberId("a2"), again);
+        await(() -> again.size() == 5, "everything after the third message comes again");
+        assertEquals(key + "@3", again.ids().get(0), "resumes after what was processed, not after what was delivered");
+        MessageHandlerRecorder otherAgain = new MessageHandlerRecorder();
+        join(GroupRequest.of("g2", "t").withMemberId("b2"), otherAgain);
+        await(() -> otherAgain.size() == 6, "the other group resumes after its 2 delivered messages");
+        assertEquals(key + "@2", otherAgain.ids().get(0));
+    }
+
+    @Test
     void aMemberWithoutHeartbeatsTimesOut() throws Exception {
         open(1, 4);
         Set<String> appended = appendRounds(keys(20), 2);
