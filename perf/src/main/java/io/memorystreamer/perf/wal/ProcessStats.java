@@ -16,18 +16,18 @@ import java.util.Map;
  * how busy the CPUs were, with our own share, since the box is shared with other builds, and the
  * garbage collections of this JVM (a pause stops every thread, allocation-free ones too).
  * Every method returns -1 values where {@code /proc} is missing. Allocates: call it outside
- * measured loops.
+ * measured loops. Public for the broker harnesses ({@code io.memorystreamer.perf.broker}).
  */
-final class ProcessStats {
+public final class ProcessStats {
     private ProcessStats() {
     }
 
     /** A snapshot of the counters. */
-    record Snapshot(long minorFaults, long majorFaults, Map<String, Long> preemptions, long processCpuTicks, long machineBusyTicks,
+    public record Snapshot(long minorFaults, long majorFaults, Map<String, Long> preemptions, long processCpuTicks, long machineBusyTicks,
             long machineTotalTicks, long gcCount, long gcMillis) {
 
         /** @return what happened between {@code earlier} and this snapshot, for people */
-        String since(Snapshot earlier) {
+        public String since(Snapshot earlier) {
             String gc = String.format("GC %,d collections, %,d ms", gcCount - earlier.gcCount, gcMillis - earlier.gcMillis);
             if (minorFaults < 0 || earlier.minorFaults < 0) {
                 return gc + " (no /proc statistics)";
@@ -39,6 +39,20 @@ final class ProcessStats {
                     + " other processes ~%.0f%%; tick-sampled)", gc, minorFaults - earlier.minorFaults, majorFaults - earlier.majorFaults,
                     preemptionsSince(earlier), percent(busy, total), percent(ours, total),
                     percent(Math.max(0, busy - ours), total));
+        }
+
+        /**
+         * @return the share of the machine's CPU time that other processes used between {@code earlier} and this snapshot,
+         *     in percent (tick-sampled), or -1 without /proc
+         */
+        public double othersPercentSince(Snapshot earlier) {
+            if (minorFaults < 0 || earlier.minorFaults < 0) {
+                return -1;
+            }
+            long total = machineTotalTicks - earlier.machineTotalTicks;
+            long busy = machineBusyTicks - earlier.machineBusyTicks;
+            long ours = processCpuTicks - earlier.processCpuTicks;
+            return percent(Math.max(0, busy - ours), total);
         }
 
         /** @return involuntary context switches of the threads alive at both snapshots */
@@ -59,7 +73,7 @@ final class ProcessStats {
     }
 
     /** @return the counters now */
-    static Snapshot snapshot() {
+    public static Snapshot snapshot() {
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {

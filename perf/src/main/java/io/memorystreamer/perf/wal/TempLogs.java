@@ -17,9 +17,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * their common settings, a free-space check before writing gigabytes, and removal afterwards.
  *
  * <p>Directories are created under {@code java.io.tmpdir} (normally {@code /tmp}), named
- * {@code ms-perf-<what>-<random>}. Not thread-safe; static helpers only.
+ * {@code ms-perf-<what>-<random>}. Not thread-safe; static helpers only. The directory helpers are
+ * public for the broker harnesses ({@code io.memorystreamer.perf.broker}).
  */
-final class TempLogs {
+public final class TempLogs {
     /** Segment size of every log here: 256 MiB, so segment rotation is rare during a measurement. */
     static final int SEGMENT_SIZE = 256 * 1024 * 1024;
     /** Payload of one record: 100 bytes (no key, no headers). */
@@ -31,7 +32,7 @@ final class TempLogs {
     }
 
     /** @return a new, empty directory under java.io.tmpdir */
-    static Path newDirectory(String what) {
+    public static Path newDirectory(String what) {
         try {
             return Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ms-perf-" + what + "-");
         } catch (IOException e) {
@@ -50,7 +51,7 @@ final class TempLogs {
      *
      * @param why what the space is for, for the message
      */
-    static void requireFreeSpace(Path directory, long bytes, String why) {
+    public static void requireFreeSpace(Path directory, long bytes, String why) {
         try {
             long usable = Files.getFileStore(directory).getUsableSpace();
             if (usable < bytes) {
@@ -63,7 +64,7 @@ final class TempLogs {
     }
 
     /** Deletes {@code directory} and everything in it; a missing directory is fine. */
-    static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (directory == null || !Files.exists(directory)) {
             return;
         }
@@ -94,7 +95,7 @@ final class TempLogs {
      * buffer is collected, and so does the disk space of its deleted file; the append path
      * allocates nothing, so without this no collection may come for the rest of the run.
      */
-    static void releaseMappings() {
+    public static void releaseMappings() {
         System.gc();
     }
 

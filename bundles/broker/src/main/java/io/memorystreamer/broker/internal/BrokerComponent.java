@@ -63,7 +63,7 @@ public final class BrokerComponent {
     static BrokerConfig toConfig(Path directory, BrokerConfiguration c) {
         try {
             return new BrokerConfig(directory, c.segment_bytes(), c.preallocate(), c.writer_threads(), c.inbox_bytes(), c.max_unflushed_bytes(),
-                    Duration.ofMillis(c.flush_interval_ms()), c.lanes_per_shard(), c.busy_spin());
+                    Duration.ofMillis(c.flush_interval_ms()), c.lanes_per_shard(), c.busy_spin(), c.streams_per_topic());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("configuration " + PID + " (conf/" + PID + ".cfg) is invalid: " + e.getMessage(), e);
         }

@@ -19,15 +19,19 @@ import java.util.Objects;
  * @param lanesPerShard how many lanes a consumer group cuts each shard into
  * @param busySpin whether the writer and delivery threads spin instead of backing off when idle
  *     (lowest latency, one core each)
+ * @param streamsPerTopic how many streams each topic's registry is sized for (it takes up to four
+ *     times as many; past that, publishing to a new stream fails with a clear error)
  */
 public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallocate, int writerThreads, int inboxBytes,
-        long maxUnflushedBytes, Duration flushInterval, int lanesPerShard, boolean busySpin) {
+        long maxUnflushedBytes, Duration flushInterval, int lanesPerShard, boolean busySpin, long streamsPerTopic) {
     /** Defaults for a data directory. */
     public static final int DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
     /** Default inbox room per writer. */
     public static final int DEFAULT_INBOX_BYTES = 8 * 1024 * 1024;
     /** Default lanes per shard. */
     public static final int DEFAULT_LANES_PER_SHARD = 8;
+    /** Default registry sizing per topic. */
+    public static final long DEFAULT_STREAMS_PER_TOPIC = 1 << 20;
 
     /**
      * @param dataDirectory the directory
@@ -39,6 +43,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @param flushInterval the flush interval
      * @param lanesPerShard lanes per shard, 1 to 256
      * @param busySpin whether to spin
+     * @param streamsPerTopic the registry sizing, 1024 to 2^31
      */
     public BrokerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -50,6 +55,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
         require(segmentBytes >= 64 * 1024 && segmentBytes % 16 == 0, "segmentBytes must be a multiple of 16 and at least 65536, not " + segmentBytes);
         require(maxUnflushedBytes >= segmentBytes, "maxUnflushedBytes must be at least segmentBytes (" + segmentBytes + "), not " + maxUnflushedBytes);
         require(!flushInterval.isNegative() && !flushInterval.isZero(), "flushInterval must be positive, not " + flushInterval);
+        require(streamsPerTopic >= 1024 && streamsPerTopic <= 1L << 31, "streamsPerTopic must be from 1024 to 2147483648, not " + streamsPerTopic);
     }
 
     /**
@@ -58,7 +64,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      */
     public static BrokerConfig defaults(Path dataDirectory) {
         return new BrokerConfig(dataDirectory, DEFAULT_SEGMENT_BYTES, true, 1, DEFAULT_INBOX_BYTES, 256L * 1024 * 1024,
-                Duration.ofMillis(5), DEFAULT_LANES_PER_SHARD, false);
+                Duration.ofMillis(5), DEFAULT_LANES_PER_SHARD, false, DEFAULT_STREAMS_PER_TOPIC);
     }
 
     /**
@@ -67,7 +73,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      */
     public BrokerConfig withSegmentBytes(int bytes) {
         return new BrokerConfig(dataDirectory, bytes, preallocate, writerThreads, inboxBytes, Math.max(maxUnflushedBytes, bytes),
-                flushInterval, lanesPerShard, busySpin);
+                flushInterval, lanesPerShard, busySpin, streamsPerTopic);
     }
 
     /**
@@ -75,7 +81,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @return this config with that bound
      */
     public BrokerConfig withMaxUnflushedBytes(long bytes) {
-        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, bytes, flushInterval, lanesPerShard, busySpin);
+        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, bytes, flushInterval, lanesPerShard, busySpin, streamsPerTopic);
     }
 
     /**
@@ -83,7 +89,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @return this config with that inbox
      */
     public BrokerConfig withInboxBytes(int bytes) {
-        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, bytes, maxUnflushedBytes, flushInterval, lanesPerShard, busySpin);
+        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, bytes, maxUnflushedBytes, flushInterval, lanesPerShard, busySpin, streamsPerTopic);
     }
 
     /**
@@ -91,7 +97,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @return this config with that many lanes
      */
     public BrokerConfig withLanesPerShard(int lanes) {
-        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanes, busySpin);
+        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanes, busySpin, streamsPerTopic);
     }
 
     /**
@@ -99,7 +105,7 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @return this config with that idle strategy
      */
     public BrokerConfig withBusySpin(boolean spin) {
-        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanesPerShard, spin);
+        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanesPerShard, spin, streamsPerTopic);
     }
 
     /**
@@ -107,7 +113,16 @@ public record BrokerConfig(Path dataDirectory, int segmentBytes, boolean preallo
      * @return this config with that choice
      */
     public BrokerConfig withPreallocate(boolean value) {
-        return new BrokerConfig(dataDirectory, segmentBytes, value, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanesPerShard, busySpin);
+        return new BrokerConfig(dataDirectory, segmentBytes, value, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanesPerShard, busySpin, streamsPerTopic);
+    }
+
+    /**
+     * @param streams how many streams each topic's registry is sized for
+     * @return this config with that sizing
+     */
+    public BrokerConfig withStreamsPerTopic(long streams) {
+        return new BrokerConfig(dataDirectory, segmentBytes, preallocate, writerThreads, inboxBytes, maxUnflushedBytes, flushInterval, lanesPerShard, busySpin,
+                streams);
     }
 
     /** @return the directory holding one directory per topic */

@@ -49,6 +49,12 @@ public @interface BrokerConfiguration {
                     + " More lanes spread a topic over more members.")
     int lanes_per_shard() default BrokerConfig.DEFAULT_LANES_PER_SHARD;
 
+    /** @return registry sizing per topic */
+    @AttributeDefinition(name = "Streams per topic", min = "1024",
+            description = "How many streams each topic's stream registry is sized for when the topic is created (it holds up to four"
+                    + " times as many). Past that, publishing to a new stream fails with a clear error; existing streams carry on.")
+    long streams_per_topic() default BrokerConfig.DEFAULT_STREAMS_PER_TOPIC;
+
     /** @return whether threads busy-spin */
     @AttributeDefinition(name = "Busy spin",
             description = "Writer and delivery threads spin when idle instead of backing off: lowest latency, one core each.")

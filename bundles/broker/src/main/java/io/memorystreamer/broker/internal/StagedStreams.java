@@ -24,6 +24,10 @@ final class StagedStreams {
     private final int[] keyLengths = new int[CAPACITY];
     private final byte[] keys = new byte[CAPACITY * MAX_KEY];
     private final int[] order = new int[CAPACITY];
+    /** Second index, by key: slot + 1 (0 = empty), probed from a hash of topic and key bytes. */
+    private final int[] byKey = new int[CAPACITY];
+    /** Where each slot sits in {@link #byKey}, to clear it. */
+    private final int[] byKeyAt = new int[CAPACITY];
     private final ByteBuffer keyView = ByteBuffer.wrap(keys);
     private int size;
 
@@ -39,16 +43,45 @@ final class StagedStreams {
         return size >= CAPACITY / 2;
     }
 
-    /** @return the slot holding the stream, or -1 */
-    int find(int topicId, long streamId) {
-        int slot = hash(topicId, streamId);
-        while (used[slot]) {
-            if (streams[slot] == streamId && topics[slot] == topicId) {
+    /**
+     * Finds a stream by its key bytes, without the registry.
+     *
+     * @return the slot holding the stream, or -1
+     */
+    int findByKey(int topicId, ByteBuffer key, int keyOffset, int keyLength) {
+        int at = keyHash(topicId, key, keyOffset, keyLength);
+        int entry;
+        while ((entry = byKey[at]) != 0) {
+            int slot = entry - 1;
+            if (topics[slot] == topicId && keyLengths[slot] == keyLength && sameKey(slot, key, keyOffset, keyLength)) {
                 return slot;
             }
-            slot = (slot + 1) & (CAPACITY - 1);
+            at = (at + 1) & (CAPACITY - 1);
         }
         return -1;
+    }
+
+    private boolean sameKey(int slot, ByteBuffer key, int keyOffset, int keyLength) {
+        int base = slot * MAX_KEY;
+        for (int i = 0; i < keyLength; i++) {
+            if (keys[base + i] != key.get(keyOffset + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int keyHash(int topicId, ByteBuffer key, int keyOffset, int keyLength) {
+        int h = 0x811C9DC5 ^ topicId;
+        for (int i = 0; i < keyLength; i++) {
+            h = (h ^ key.get(keyOffset + i)) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        return h & (CAPACITY - 1);
+    }
+
+    long streamId(int slot) {
+        return streams[slot];
     }
 
     /** Adds a stream not in the table yet and returns its slot. */
@@ -64,6 +97,12 @@ final class StagedStreams {
         next[slot] = nextOffset;
         keyLengths[slot] = keyLength;
         key.get(keyOffset, keys, slot * MAX_KEY, keyLength);
+        int at = keyHash(topicId, key, keyOffset, keyLength);
+        while (byKey[at] != 0) {
+            at = (at + 1) & (CAPACITY - 1);
+        }
+        byKey[at] = slot + 1;
+        byKeyAt[slot] = at;
         order[size++] = slot;
         return slot;
     }
@@ -97,6 +136,7 @@ final class StagedStreams {
     void clear() {
         for (int i = 0; i < size; i++) {
             used[order[i]] = false;
+            byKey[byKeyAt[order[i]]] = 0;
         }
         size = 0;
     }
@@ -112,6 +152,7 @@ final class StagedStreams {
         }
         if (any) {
             Arrays.fill(used, false);
+            Arrays.fill(byKey, 0);
             size = 0;
         }
     }

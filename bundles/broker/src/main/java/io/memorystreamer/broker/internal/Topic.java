@@ -73,7 +73,7 @@ final class Topic {
         List<WriteAheadLog> opened = new ArrayList<>();
         try {
             Files.createDirectories(directory);
-            registry = StreamRegistries.open(directory.resolve("streams"), settings.name(), 1 << 20);
+            registry = StreamRegistries.open(directory.resolve("streams"), settings.name(), config.streamsPerTopic());
             checkpoint = RegistryCheckpoint.open(directory.resolve(RegistryCheckpoint.FILE_NAME), settings.shardCount());
             Topic topic = new Topic(id, directory, settings, registry, checkpoint, writerIndex);
             for (int i = 0; i < settings.shardCount(); i++) {

@@ -41,6 +41,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Writer implements Agent, RingRecordHandler {
     private static final int RECORDS_PER_ROUND = 256;
+    /**
+     * Frames stop growing past this (unless one message is bigger): adaptive batching amortises
+     * per-frame costs well before it, and readers that stop mid-frame (out of credit) re-read a
+     * frame from its start, so huge frames cost them.
+     */
+    private static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final long BACK_PRESSURE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final int index;
@@ -68,7 +74,7 @@ final class Writer implements Agent, RingRecordHandler {
         this.keyView = inbox.buffer().duplicate().order(inbox.buffer().order());
         this.headersView = inbox.buffer().duplicate().order(inbox.buffer().order());
         this.payloadView = inbox.buffer().duplicate().order(inbox.buffer().order());
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = Math.min(maxFrameBytes, MAX_BATCH_BYTES);
     }
 
     @Override
@@ -153,17 +159,25 @@ final class Writer implements Agent, RingRecordHandler {
                 appendAll();
             }
             long streamId;
-            int slot;
+            int slot = staged.findByKey(topicId, buffer, keyAt, keyLength);
             keyView.limit(keyAt + keyLength).position(keyAt);
-            if (topic.registry.get(keyView, state)) {
-                streamId = state.streamId();
-                slot = staged.find(topicId, streamId);
-                if (slot < 0) {
-                    slot = staged.add(topicId, streamId, shardIndex, state.nextOffset(), buffer, keyAt, keyLength);
-                }
+            if (slot >= 0) {
+                streamId = staged.streamId(slot);
             } else {
-                streamId = topic.registry.lookupOrCreate(keyView, now);
-                slot = staged.add(topicId, streamId, shardIndex, 0, buffer, keyAt, keyLength);
+                try {
+                    if (topic.registry.get(keyView, state)) {
+                        streamId = state.streamId();
+                        slot = staged.add(topicId, streamId, shardIndex, state.nextOffset(), buffer, keyAt, keyLength);
+                    } else {
+                        streamId = topic.registry.lookupOrCreate(keyView, now);
+                        slot = staged.add(topicId, streamId, shardIndex, 0, buffer, keyAt, keyLength);
+                    }
+                } catch (RuntimeException e) {
+                    broker.fail(publisherId, flags, token, i, new BrokerException(ErrorCode.STORAGE_FAILURE, "topic '" + topic.name()
+                            + "' cannot take the stream: " + e.getMessage() + " (its registry holds " + topic.registry.size()
+                            + " streams; raise streams.per.topic for new topics)", e));
+                    continue;
+                }
             }
             long offset = staged.takeOffset(slot);
             headersView.limit(headersAt + headersLength).position(headersAt);
@@ -198,11 +212,8 @@ final class Writer implements Agent, RingRecordHandler {
         }
         int appended = 0;
         for (int d = 0; d < dirtyCount; d++) {
-            Shard shard = dirty[d];
-            dirty[d] = null;
-            appended += append(shard);
+            appended += append(dirty[d]);
         }
-        dirtyCount = 0;
         for (int i = 0; i < staged.size(); i++) {
             int slot = staged.slotAt(i);
             Topic topic = broker.topicById(staged.topic(slot));
@@ -212,14 +223,14 @@ final class Writer implements Agent, RingRecordHandler {
             Shard shard = topic.shards[staged.shard(slot)];
             topic.registry.advance(staged.key(slot), staged.nextOffset(slot), shard.lastAppended, now);
         }
-        for (int i = 0; i < staged.size(); i++) {
-            int slot = staged.slotAt(i);
-            Topic topic = broker.topicById(staged.topic(slot));
-            if (topic != null && !topic.closed) {
-                Shard shard = topic.shards[staged.shard(slot)];
-                topic.checkpoint.update(shard.index, shard.lastAppended);
+        for (int d = 0; d < dirtyCount; d++) {
+            Shard shard = dirty[d];
+            dirty[d] = null;
+            if (!shard.topic.closed) {
+                shard.topic.checkpoint.update(shard.index, shard.lastAppended);
             }
         }
+        dirtyCount = 0;
         staged.clear();
         return appended;
     }

@@ -267,4 +267,30 @@ class PublishPathTest {
             assertTrue(counters[0] < counters[1], "under load the writer coalesced messages into fewer frames: " + counters[0] + " frames for " + counters[1]);
         }
     }
+
+    @Test
+    void aFullRegistryFailsNewStreamsClearlyAndLosesNoAcknowledgement() throws Exception {
+        try (LocalBroker broker = LocalBroker.open(config().withStreamsPerTopic(1024))) {
+            broker.createTopic(TopicSettings.builder("t").durability("none").build());
+            int total = 12_000;
+            Outcomes outcomes = new Outcomes(total);
+            try (Publisher publisher = broker.publisher(outcomes)) {
+                for (int i = 0; i < total; i++) {
+                    while (publisher.publish("t", utf8("s" + i), null, utf8("x"), i) == Publisher.BACK_PRESSURED) {
+                        Thread.onSpinWait();
+                    }
+                }
+                outcomes.await();
+            }
+            assertEquals(total, outcomes.offsets.size() + outcomes.failures.size(), "every message is answered, one way or the other");
+            assertFalse(outcomes.failures.isEmpty(), "a registry sized for 1024 streams cannot take 12000");
+            BrokerException failure = outcomes.failures.values().iterator().next();
+            assertEquals(ErrorCode.STORAGE_FAILURE, failure.code());
+            assertTrue(failure.getMessage().contains("streams.per.topic"), failure.getMessage());
+            try (Publisher publisher = broker.publisher(null)) {
+                assertEquals(1, publisher.send("t", "s0", null, null, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).streamOffset(),
+                        "existing streams carry on");
+            }
+        }
+    }
 }
