@@ -62,18 +62,18 @@ import org.osgi.annotation.versioning.ProviderType;
  * again by itself.
  *
  * <h2>Groups and commits</h2>
- * A group member heartbeats every third of its session timeout. {@link #commit()} records, per
- * lane, every record the broker has pushed to the member so far (the protocol's COMMIT has no
- * offsets), including records still buffered in the consumer that the application has not seen:
- * commit after processing what {@code poll} returned, and keep {@link ConsumerConfig#maxBuffered()}
- * small if records buffered at commit time must not count as processed.
- * <p>Automatic commits ({@link ConsumerConfig#autoCommit()}, the default) are exact instead: every
- * {@link ConsumerConfig#autoCommitInterval()}, the consumer stops granting credit, waits until the
- * application has consumed everything received, then commits and grants again. So an automatic
- * commit never covers a record the application has not finished with (save one the broker pushes
- * with credit it still had while the COMMIT travels, when the stream was quieter than the window).
- * It costs a pause in the flow of at most one window per interval. A member that closes commits
- * the same way if everything it received was consumed, then leaves the group.
+ * A group member heartbeats every third of its session timeout. Commits are exact: each record
+ * carries its lane and its place in the log, and a commit sends, per lane, the position after
+ * the last record the application has <em>consumed</em>; records still buffered in the consumer
+ * (or on their way) are not covered, so a crash after a commit never skips a record. A record is
+ * consumed when the listener returns from it, or, for {@link #poll}, at the next {@code poll},
+ * {@link #commit()}, {@link #commitAsync()} or {@link #close()} (the application came back for
+ * more: it is done with what the last poll returned). The broker cuts a position back to what it
+ * delivered and ignores lanes the member no longer holds.
+ * <p>Automatic commits ({@link ConsumerConfig#autoCommit()}, the default) send those positions
+ * every {@link ConsumerConfig#autoCommitInterval()} when something was consumed since the last
+ * one, without pausing the flow of records. A member that closes commits what it consumed, then
+ * leaves the group.
  *
  * <h2>Threading</h2>
  * {@link #poll} is meant for one thread at a time (several threads may poll, each getting different
@@ -97,8 +97,9 @@ public interface Consumer extends AutoCloseable {
     List<ConsumerRecord> poll(Duration timeout);
 
     /**
-     * Commits, per lane, every record the broker has pushed to this group member so far, and waits
-     * until the commit is durable.
+     * Commits, per lane, every record this group member's application has consumed so far (the
+     * records the last {@link #poll} returned included), and waits until the commit is durable.
+     * Records received but not yet consumed are not committed.
      *
      * @throws ClientException {@code UNKNOWN_MEMBER}, {@link ClientException#CONNECTION_LOST} when the
      *     member is not joined at the moment (the commit did not happen), a timeout...

@@ -319,6 +319,56 @@ class ConsumerTest {
     }
 
     @Test
+    void aCommitCoversWhatWasConsumedNotWhatIsBuffered() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            broker.append("orders", "k", "m" + i);
+        }
+        try (Consumer member = client.consumer(ConsumerConfig.group("exact", "orders").startAt(StartPosition.earliest()).autoCommit(false)
+                .maxPollRecords(3).build())) {
+            assertEquals(List.of("m0", "m1", "m2"), pollUntil(member, 3).stream().map(ConsumerTest::text).toList());
+            Eventually.until("everything is received", () -> member.buffered() == 10);
+            member.commit();
+            assertEquals(3, broker.groupCommit("exact"), "what the last poll returned, not the 7 records still buffered");
+            Groups.Commit sent = (Groups.Commit) broker.requests(Protocol.COMMIT).get(0).body();
+            assertEquals(List.of(new Groups.Position(0, 2, 1)), sent.positions(), "the position after m2 in lane 0");
+            assertEquals(3, pollUntil(member, 3).size());
+            member.commitAsync().get(5, TimeUnit.SECONDS);
+            assertEquals(6, broker.groupCommit("exact"));
+            member.commit();
+            assertEquals(List.of(), ((Groups.Commit) broker.requests(Protocol.COMMIT).get(2).body()).positions(),
+                    "nothing consumed since the last commit: an empty commit");
+            assertEquals(6, broker.groupCommit("exact"));
+        }
+    }
+
+    @Test
+    void aListenerRecordIsCommittedOnceTheListenerReturns() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            broker.append("orders", "k", "m" + i);
+        }
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        BlockingQueue<String> started = new LinkedBlockingQueue<>();
+        try (Consumer member = client.consumer(ConsumerConfig.group("listening", "orders").startAt(StartPosition.earliest()).autoCommit(false)
+                .listener(record -> {
+                    started.add(text(record));
+                    if (text(record).equals("m4")) {
+                        release.join();
+                    }
+                }).build())) {
+            for (int i = 0; i <= 4; i++) {
+                assertEquals("m" + i, started.poll(5, TimeUnit.SECONDS));
+            }
+            member.commit();
+            assertEquals(4, broker.groupCommit("listening"), "m4 is still in the listener; m5 is only buffered");
+            release.complete(null);
+            assertEquals("m5", started.poll(5, TimeUnit.SECONDS));
+            Eventually.until("m5 consumed", () -> member.buffered() == 0);
+            member.commit();
+            assertEquals(6, broker.groupCommit("listening"));
+        }
+    }
+
+    @Test
     void aRemovedMemberJoinsAgain() {
         try (Consumer member = client.consumer(ConsumerConfig.group("billing", "orders").build())) {
             int id = broker.openSubscriptions().get(0);

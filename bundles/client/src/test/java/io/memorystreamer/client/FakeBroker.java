@@ -44,7 +44,9 @@ import java.util.function.Predicate;
  * A small broker for the client's tests, speaking the wire protocol through the shared codec:
  * topics, an in-memory log per topic (with per-stream offsets, timestamps and shards),
  * idempotent producers with per (producer, topic, key) sequences, subscriptions with credit,
- * and a simplified consumer group (one lane, commits as a position in the topic's log).
+ * and a simplified consumer group (one lane, 0; each message is alone in its "frame", whose
+ * position is its index in the topic's log; a commit of {@code (0, position, next)} stores
+ * {@code position + next}, cut back to what was delivered).
  *
  * <p>Its state survives {@link #restart()} (as a broker's log would) while connections and
  * subscriptions do not. Switchable misbehaviour: answers dropped or failed on purpose, connections
@@ -557,8 +559,13 @@ final class FakeBroker implements AutoCloseable {
                 requireMember(conn, ((Groups.Heartbeat) body).subscriptionId());
                 return new FrameBody.Empty(Protocol.OK);
             case Protocol.COMMIT: {
-                Sub sub = requireMember(conn, ((Groups.Commit) body).subscriptionId());
-                groupCommits.put(sub.group, sub.cursor);
+                Groups.Commit commit = (Groups.Commit) body;
+                Sub sub = requireMember(conn, commit.subscriptionId());
+                for (Groups.Position position : commit.positions()) {
+                    if (position.lane() == 0) {
+                        groupCommits.put(sub.group, (int) Math.min(sub.cursor, position.framePosition() + position.nextIndex()));
+                    }
+                }
                 return new FrameBody.Empty(Protocol.OK);
             }
             case Protocol.LEAVE_GROUP: {
@@ -673,12 +680,13 @@ final class FakeBroker implements AutoCloseable {
             int countIndex = Subscriptions.Messages.beginMessages(out, sub.id);
             int count = 0;
             while (sub.credit > 0 && sub.cursor < log.size() && count < 100) {
-                Stored m = log.get(sub.cursor++);
+                int position = sub.cursor++;
+                Stored m = log.get(position);
                 if (!matches(sub, m)) {
                     continue;
                 }
                 Subscriptions.Messages.appendMessage(out, Unpooled.wrappedBuffer(m.key().getBytes(StandardCharsets.UTF_8)), m.offset(), m.timestamp(),
-                        m.shard(), Unpooled.wrappedBuffer(m.headers()), Unpooled.wrappedBuffer(m.payload()));
+                        m.shard(), sub.group == null ? Subscriptions.Messages.NO_LANE : 0, position, 0, Unpooled.wrappedBuffer(m.headers()), Unpooled.wrappedBuffer(m.payload()));
                 count++;
                 sub.credit--;
                 sub.pushed++;

@@ -18,13 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -42,11 +43,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code unconsumed} never exceeds the window. Records returned by a poll count as consumed at the
  * next poll (the application came back for more), those given to a listener when it returns.
  *
- * <h2>Automatic commits</h2>
- * When a commit is due, the consumer withholds credit until everything received has been consumed,
- * then sends COMMIT, and grants again once it is answered: the commit covers exactly what the
- * application consumed (except records the broker pushes with credit left over while the COMMIT
- * travels).
+ * <h2>Commits</h2>
+ * Each record of a group member carries its lane and its place in the log (frame position, index
+ * in the frame). Once the application has consumed a record, the position after it becomes its
+ * lane's {@code uncommitted} position (under {@link #positionLock}); a commit (explicit, automatic
+ * or at close) sends those positions and forgets them, or puts them back when it fails. So a
+ * commit covers exactly what the application consumed, never a record still buffered or on its
+ * way, and credit keeps flowing while it travels.
  *
  * <p>Threads: the subscription's state lives on the event loop; the buffer is guarded by
  * {@link #lock}; application threads poll, and a listener runs on the consumer's own thread.
@@ -64,7 +67,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<ConsumerRecord> buffer = new ArrayDeque<>();
+    private final ArrayDeque<Delivered> buffer = new ArrayDeque<>();
     private ClientException endedWith;
     private volatile boolean closed;
 
@@ -72,7 +75,13 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
     private long unconsumed;
     private long pendingGrant;
     private final AtomicBoolean grantScheduled = new AtomicBoolean();
-    private final AtomicLong returnedByLastPoll = new AtomicLong();
+
+    private final Object positionLock = new Object();
+    /** Per lane, the position after the last record consumed and not yet sent in a commit. */
+    private final Map<Integer, Groups.Position> uncommitted = new HashMap<>();
+    /** Per lane, the position after the last record the last poll returned (consumed at the next poll, commit or close). */
+    private Map<Integer, Groups.Position> lastPoll = Map.of();
+    private long returnedByLastPoll;
 
     // Event-loop state.
     private Session session;
@@ -80,8 +89,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
     private volatile boolean active;
     private boolean subscribing;
     private boolean ended;
-    private boolean commitDue;
-    private boolean commitInFlight;
+    private boolean autoCommitInFlight;
     private io.netty.util.concurrent.ScheduledFuture<?> heartbeat;
     private io.netty.util.concurrent.ScheduledFuture<?> autoCommitTimer;
     private int retryAttempts;
@@ -181,8 +189,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
             autoCommitTimer.cancel(false);
             autoCommitTimer = null;
         }
-        commitDue = false;
-        commitInFlight = false;
+        autoCommitInFlight = false;
     }
 
     private void subscribe(Session on) {
@@ -260,8 +267,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
                     long every = Math.max(10, config.autoCommitInterval().toMillis());
                     autoCommitTimer = core.loop().scheduleAtFixedRate(() -> {
                         if (active && session == on) {
-                            commitDue = true;
-                            tryAutoCommit();
+                            autoCommit();
                         }
                     }, every, every, TimeUnit.MILLISECONDS);
                 }
@@ -347,7 +353,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
     public void onMessages(Session on, Subscriptions.Messages messages) {
         Subscriptions.Messages.Cursor cursor = messages.cursor();
         ByteBuf frame = cursor.buffer();
-        List<ConsumerRecord> kept = new ArrayList<>(messages.count());
+        List<Delivered> kept = new ArrayList<>(messages.count());
         int dropped = 0;
         while (cursor.next()) {
             String key = frame.toString(cursor.keyIndex(), cursor.keyLength(), StandardCharsets.UTF_8);
@@ -357,7 +363,10 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
             }
             byte[] headers = ByteBufUtil.getBytes(frame, cursor.headersIndex(), cursor.headersLength());
             byte[] payload = ByteBufUtil.getBytes(frame, cursor.payloadIndex(), cursor.payloadLength());
-            kept.add(new ConsumerRecord(config.topic(), key, cursor.streamOffset(), cursor.timestamp(), cursor.shard(), headers, payload));
+            ConsumerRecord record = new ConsumerRecord(config.topic(), key, cursor.streamOffset(), cursor.timestamp(), cursor.shard(), headers,
+                    payload);
+            kept.add(new Delivered(record, group ? cursor.lane() : Subscriptions.Messages.NO_LANE, cursor.framePosition(),
+                    cursor.indexInFrame() + 1));
         }
         synchronized (creditLock) {
             unconsumed += kept.size();
@@ -414,16 +423,15 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
             if (!core.onLoop(() -> {
                 grantScheduled.set(false);
                 grant();
-                tryAutoCommit();
             })) {
                 grantScheduled.set(false);
             }
         }
     }
 
-    /** Grants the broker the credit consumed so far (event loop), unless a commit waits for the pipe to drain. */
+    /** Grants the broker the credit consumed so far (event loop). */
     private void grant() {
-        if (!active || session == null || commitDue || commitInFlight) {
+        if (!active || session == null) {
             return;
         }
         long credits;
@@ -436,27 +444,90 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         }
     }
 
-    private void tryAutoCommit() {
-        if (!commitDue || commitInFlight || !active) {
+    // ------------------------------------------------------------------ positions and commits
+
+    /** A record received, with the position after it in its lane ({@code lane} -1 outside a group). */
+    private record Delivered(ConsumerRecord record, int lane, long framePosition, int nextIndex) {
+    }
+
+    /** Any thread: the application is done with a record; its lane's position moves past it. */
+    private void consumedAt(Delivered delivered) {
+        if (delivered.lane() < 0) {
             return;
         }
-        synchronized (creditLock) {
-            if (unconsumed != 0) {
+        Groups.Position position = new Groups.Position(delivered.lane(), delivered.framePosition(), delivered.nextIndex());
+        synchronized (positionLock) {
+            uncommitted.put(delivered.lane(), position);
+        }
+    }
+
+    /** Any thread: the records the last poll returned count as consumed (the application came back). */
+    private void consumePolled() {
+        long records;
+        synchronized (positionLock) {
+            records = returnedByLastPoll;
+            returnedByLastPoll = 0;
+            uncommitted.putAll(lastPoll);
+            lastPoll = Map.of();
+        }
+        consumed(records);
+    }
+
+    /** @return the positions consumed since the last commit, now forgotten (put back by {@link #restore} if the commit fails) */
+    private List<Groups.Position> takeUncommitted() {
+        synchronized (positionLock) {
+            List<Groups.Position> positions = new ArrayList<>(uncommitted.values());
+            uncommitted.clear();
+            return positions;
+        }
+    }
+
+    /** A commit failed: its positions are uncommitted again, unless a later record of their lane was consumed since. */
+    private void restore(List<Groups.Position> positions) {
+        synchronized (positionLock) {
+            for (Groups.Position position : positions) {
+                uncommitted.merge(position.lane(), position, (now, failed) -> now.framePosition() > failed.framePosition()
+                        || (now.framePosition() == failed.framePosition() && now.nextIndex() >= failed.nextIndex()) ? now : failed);
+            }
+        }
+    }
+
+    /**
+     * Event loop: sends COMMIT with the positions consumed so far.
+     *
+     * @param on the session
+     * @param id the membership
+     * @return the broker's answer
+     */
+    private CompletableFuture<FrameBody> sendCommit(Session on, int id) {
+        List<Groups.Position> positions = takeUncommitted();
+        return core.request(Outgoing.of(new Groups.Commit(id, positions)), on).whenComplete((body, failure) -> {
+            if (failure != null) {
+                restore(positions);
+            }
+        });
+    }
+
+    /** Event loop: the automatic commit, when the application consumed something since the last one and none is on its way. */
+    private void autoCommit() {
+        if (autoCommitInFlight || !active) {
+            return;
+        }
+        synchronized (positionLock) {
+            if (uncommitted.isEmpty()) {
                 return;
             }
         }
-        commitInFlight = true;
+        autoCommitInFlight = true;
         Session on = session;
-        core.request(Outgoing.of(new Groups.Commit(subscriptionId)), on).whenComplete((body, failure) -> {
+        sendCommit(on, subscriptionId).whenComplete((body, failure) -> {
             if (session != on) {
                 return;
             }
-            commitInFlight = false;
-            commitDue = false;
+            autoCommitInFlight = false;
             if (failure != null) {
                 LOG.log(Level.DEBUG, () -> "automatic commit of " + memberId + " failed: " + ClientCore.unwrap(failure).getMessage());
             }
-            grant();
         });
     }
 
@@ -467,9 +538,10 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         if (delivery != null) {
             throw new IllegalStateException("this consumer delivers to its listener; it cannot be polled");
         }
-        consumed(returnedByLastPoll.getAndSet(0));
+        consumePolled();
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         List<ConsumerRecord> out = new ArrayList<>();
+        Map<Integer, Groups.Position> polled = group ? new HashMap<>() : Map.of();
         lock.lock();
         try {
             while (buffer.isEmpty()) {
@@ -487,7 +559,11 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
             }
             int max = config.maxPollRecords();
             while (out.size() < max && !buffer.isEmpty()) {
-                out.add(buffer.poll());
+                Delivered delivered = buffer.poll();
+                out.add(delivered.record());
+                if (delivered.lane() >= 0) {
+                    polled.put(delivered.lane(), new Groups.Position(delivered.lane(), delivered.framePosition(), delivered.nextIndex()));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -495,13 +571,16 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         } finally {
             lock.unlock();
         }
-        returnedByLastPoll.addAndGet(out.size());
+        synchronized (positionLock) {
+            returnedByLastPoll += out.size();
+            lastPoll = polled;
+        }
         return out;
     }
 
     private void deliver(RecordListener listener) {
         while (true) {
-            ConsumerRecord record;
+            Delivered record;
             ClientException end;
             lock.lock();
             try {
@@ -527,10 +606,11 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
                 return;
             }
             try {
-                listener.onRecord(record);
+                listener.onRecord(record.record());
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "the listener of " + config.topic() + " failed on " + record + "; going on", e);
+                LOG.log(Level.WARNING, "the listener of " + config.topic() + " failed on " + record.record() + "; going on", e);
             }
+            consumedAt(record);
             consumed(1);
         }
     }
@@ -557,6 +637,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         if (!group) {
             throw new IllegalStateException("only a group member commits; this consumer reads " + config.target().name().toLowerCase());
         }
+        consumePolled();
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean ran = core.onLoop(() -> {
             if (closed) {
@@ -565,7 +646,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
                 done.completeExceptionally(new ClientException(ClientException.CONNECTION_LOST, "member " + memberId + " of group " + config.group()
                         + " is not joined at the moment (reconnecting); nothing was committed"));
             } else {
-                core.request(Outgoing.of(new Groups.Commit(subscriptionId)), session).whenComplete((body, failure) -> {
+                sendCommit(session, subscriptionId).whenComplete((body, failure) -> {
                     if (failure == null) {
                         done.complete(null);
                     } else {
@@ -607,7 +688,7 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         if (closed) {
             return;
         }
-        consumed(returnedByLastPoll.getAndSet(0));
+        consumePolled();
         closed = true;
         core.removeSessionListener(this);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -621,11 +702,10 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
                 return;
             }
             boolean commitFirst;
-            synchronized (creditLock) {
-                commitFirst = group && config.autoCommit() && unconsumed == 0;
+            synchronized (positionLock) {
+                commitFirst = group && config.autoCommit() && !uncommitted.isEmpty();
             }
-            CompletableFuture<FrameBody> commit = commitFirst ? core.request(Outgoing.of(new Groups.Commit(id)), on)
-                    : CompletableFuture.completedFuture(null);
+            CompletableFuture<FrameBody> commit = commitFirst ? sendCommit(on, id) : CompletableFuture.completedFuture(null);
             commit.whenComplete((ignored, commitFailure) -> {
                 FrameBody leave = group ? new Groups.LeaveGroup(id) : new Subscriptions.Unsubscribe(id);
                 core.request(Outgoing.of(leave), on).whenComplete((answer, failure) -> {

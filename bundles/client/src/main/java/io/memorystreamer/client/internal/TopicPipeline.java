@@ -76,7 +76,14 @@ final class TopicPipeline {
     private final TreeMap<Long, RecordBatch> retryReady = new TreeMap<>();
     private final TreeMap<Long, RecordBatch> held = new TreeMap<>();
     private int inFlight;
-    private int retryWaiting;
+    /**
+     * Failed batches wait in {@link #retryReady} (by batch id) until this time (System.nanoTime),
+     * then go out in batch order. One shared deadline, not one timer per batch: a batch that
+     * failed later with a shorter back-off must never overtake an earlier one (its records would
+     * land out of order).
+     */
+    private long retryNotBefore;
+    private boolean retryScheduled;
 
     TopicPipeline(ProducerImpl producer, String topic, int topicBytes) {
         this.producer = producer;
@@ -225,12 +232,22 @@ final class TopicPipeline {
             return;
         }
         int max = producer.config.maxInFlightPerTopic();
-        while (inFlight < max) {
+        while (inFlight < max && !resetPending) {
             RecordBatch batch;
             if (!retryReady.isEmpty()) {
+                long wait = retryNotBefore - System.nanoTime();
+                if (wait > 0) {
+                    scheduleRetry(wait);
+                    break;
+                }
+                RecordBatch first = retryReady.firstEntry().getValue();
+                if (!first.finished && !outstanding.isEmpty() && outstanding.firstKey() < first.id) {
+                    break; // an earlier batch is still in flight: it resolves first, whatever happens to it
+                }
                 batch = retryReady.pollFirstEntry().getValue();
-            } else if (retryWaiting > 0 || resetPending) {
-                break;
+                if (batch.finished) {
+                    continue;
+                }
             } else {
                 batch = pollSealed();
             }
@@ -239,7 +256,14 @@ final class TopicPipeline {
             }
             send(batch);
         }
-        if (resetPending && inFlight == 0 && retryWaiting == 0 && retryReady.isEmpty()) {
+        if (resetPending && inFlight == 0) {
+            // Everything unresolved is renumbered under the new producer id, in batch order.
+            for (RecordBatch waiting : retryReady.values()) {
+                if (!waiting.finished) {
+                    held.put(waiting.id, waiting);
+                }
+            }
+            retryReady.clear();
             completeReset();
         }
     }
@@ -373,16 +397,21 @@ final class TopicPipeline {
 
     private void retryLater(RecordBatch batch, ClientException error) {
         batch.lastError = error;
-        retryWaiting++;
         long delay = producer.retryDelayNanos(batch.attempts);
         LOG.log(Level.DEBUG, () -> "retrying " + batch + " in " + delay / 1_000_000 + " ms after " + error.getMessage());
+        retryNotBefore = Math.max(retryNotBefore, System.nanoTime() + delay);
+        retryReady.put(batch.id, batch);
+    }
+
+    private void scheduleRetry(long delayNanos) {
+        if (retryScheduled) {
+            return;
+        }
+        retryScheduled = true;
         core.loop().schedule(() -> {
-            retryWaiting--;
-            if (!batch.finished) {
-                retryReady.put(batch.id, batch);
-            }
+            retryScheduled = false;
             drain();
-        }, delay, TimeUnit.NANOSECONDS);
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void hold(RecordBatch batch) {

@@ -17,7 +17,7 @@ import java.util.Objects;
  * JOINED      u32 subscriptionId | string memberId | u32 laneCount | laneCount x string lane ("shard.lane")
  * ASSIGNMENT  u32 subscriptionId | u32 laneCount | laneCount x string lane          (push)
  * HEARTBEAT   u32 subscriptionId
- * COMMIT      u32 subscriptionId
+ * COMMIT      u32 subscriptionId | u32 count | count x (i32 lane | i64 framePosition | u32 nextIndex)
  * LEAVE_GROUP u32 subscriptionId
  * OK          (empty: {@link FrameBody.Empty}) answers HEARTBEAT, COMMIT and LEAVE_GROUP
  * </pre>
@@ -223,12 +223,35 @@ public final class Groups {
     }
 
     /**
-     * COMMIT: commits, per lane, everything delivered to the member so far; answered by OK once the
-     * commit is durable.
+     * COMMIT: commits explicit positions, per lane: everything before {@code (framePosition,
+     * nextIndex)} (after a message, its {@code (framePosition, indexInFrame + 1)}). The broker cuts
+     * a position beyond what it delivered to the member back to it and skips lanes the member does
+     * not hold; an empty list commits nothing. Answered by OK once the commit is durable.
      *
      * @param subscriptionId the membership's id
+     * @param positions the positions, at most one per lane (the last one counts)
      */
-    public record Commit(int subscriptionId) implements FrameBody {
+    public record Commit(int subscriptionId, List<Position> positions) implements FrameBody {
+        /** The bytes one position takes. */
+        public static final int POSITION_BYTES = 4 + 8 + 4;
+
+        /**
+         * @param subscriptionId id
+         * @param positions positions (copied)
+         */
+        public Commit {
+            positions = List.copyOf(positions);
+        }
+
+        /**
+         * A commit of nothing (still a request on the membership: it proves the member alive).
+         *
+         * @param subscriptionId id
+         */
+        public Commit(int subscriptionId) {
+            this(subscriptionId, List.of());
+        }
+
         @Override
         public int type() {
             return Protocol.COMMIT;
@@ -237,6 +260,12 @@ public final class Groups {
         @Override
         public void write(ByteBuf out) {
             Codec.writeI32(out, subscriptionId);
+            Codec.writeSize(out, positions.size());
+            for (Position position : positions) {
+                Codec.writeI32(out, position.lane());
+                Codec.writeI64(out, position.framePosition());
+                Codec.writeSize(out, position.nextIndex());
+            }
         }
 
         /**
@@ -246,8 +275,41 @@ public final class Groups {
          */
         public static Commit read(ByteBuf body) {
             int id = Codec.readI32(body, "COMMIT subscriptionId");
+            int count = Codec.readCount(body, POSITION_BYTES, "COMMIT count");
+            List<Position> positions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int lane = Codec.readI32(body, "COMMIT lane");
+                long frame = Codec.readI64(body, "COMMIT framePosition");
+                int next = Codec.readSize(body, "COMMIT nextIndex");
+                if (lane < 0 || frame < 0) {
+                    throw Codec.malformed("COMMIT position " + i + ": lane " + lane + " and framePosition " + frame + " are 0 or more");
+                }
+                positions.add(new Position(lane, frame, next));
+            }
             Codec.requireFullyRead(body, "COMMIT");
-            return new Commit(id);
+            return new Commit(id, positions);
+        }
+    }
+
+    /**
+     * One lane's position in a COMMIT: everything of the lane before the record at index
+     * {@code nextIndex} of the frame at {@code framePosition} counts as processed.
+     *
+     * @param lane the topic-wide lane id (as MESSAGES carries it), 0 or more
+     * @param framePosition the log position of the frame holding the next record to process, 0 or more
+     * @param nextIndex that record's index in its frame, 0 or more
+     */
+    public record Position(int lane, long framePosition, int nextIndex) {
+        /**
+         * @param lane lane, 0 or more
+         * @param framePosition frame position, 0 or more
+         * @param nextIndex next index, 0 or more
+         */
+        public Position {
+            if (lane < 0 || framePosition < 0 || nextIndex < 0) {
+                throw new IllegalArgumentException("a commit position has a lane, frame position and index of 0 or more, not (" + lane + ", "
+                        + framePosition + ", " + nextIndex + ")");
+            }
         }
     }
 

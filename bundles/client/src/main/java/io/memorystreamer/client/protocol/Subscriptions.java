@@ -15,7 +15,8 @@ import java.util.Objects;
  * UNSUBSCRIBE        u32 subscriptionId
  * UNSUBSCRIBED       u32 subscriptionId
  * MESSAGES           u32 subscriptionId | u32 count | count x message
- *   message          bytes key | i64 streamOffset | i64 timestamp | u32 shard | bytes headers | bytes payload
+ *   message          bytes key | i64 streamOffset | i64 timestamp | u32 shard | i32 lane | i64 framePosition
+ *                    | u32 indexInFrame | bytes headers | bytes payload
  * SUBSCRIPTION_ENDED u32 subscriptionId | u16 code | string message
  * </pre>
  *
@@ -343,7 +344,9 @@ public final class Subscriptions {
         /** The bytes a MESSAGES body takes besides its messages. */
         public static final int BODY_OVERHEAD = 4 + 4;
         /** The bytes a message takes besides its key, headers and payload. */
-        public static final int MESSAGE_OVERHEAD = 4 + 8 + 8 + 4 + 4 + 4;
+        public static final int MESSAGE_OVERHEAD = 4 + 8 + 8 + 4 + 4 + 8 + 4 + 4 + 4;
+        /** The lane of a message pushed outside a consumer group. */
+        public static final int NO_LANE = -1;
 
         /**
          * @param subscriptionId the subscription
@@ -367,6 +370,12 @@ public final class Subscriptions {
                     Codec.readI64(walk, "streamOffset");
                     Codec.readI64(walk, "timestamp");
                     Codec.readSize(walk, "shard");
+                    int lane = Codec.readI32(walk, "lane");
+                    if (lane < NO_LANE) {
+                        throw Codec.malformed("lane " + lane + " is neither a lane (0 or more) nor -1 (outside a group)");
+                    }
+                    Codec.readI64(walk, "framePosition");
+                    Codec.readSize(walk, "indexInFrame");
                     Codec.skipBytes(walk, "headers");
                     Codec.skipBytes(walk, "payload");
                 } catch (ProtocolException e) {
@@ -441,17 +450,21 @@ public final class Subscriptions {
          * @param streamOffset the message's offset in its stream
          * @param timestamp when it was appended, epoch milliseconds
          * @param shard the shard holding it
+         * @param lane the topic-wide lane of a group member's message, or {@link #NO_LANE}
+         * @param framePosition the log position of the frame holding it, in its shard
+         * @param indexInFrame its index in that frame
          * @param headersIndex where the header block starts
          * @param headersLength its length (0: none)
          * @param payloadIndex where the payload starts
          * @param payloadLength its length
          */
         public static void appendMessage(ByteBuf out, ByteBuffer source, int keyIndex, int keyLength, long streamOffset, long timestamp,
-                int shard, int headersIndex, int headersLength, int payloadIndex, int payloadLength) {
+                int shard, int lane, long framePosition, int indexInFrame, int headersIndex, int headersLength, int payloadIndex,
+                int payloadLength) {
             Codec.writeBytes(out, source, keyIndex, keyLength);
             out.writeLong(streamOffset);
             out.writeLong(timestamp);
-            Codec.writeSize(out, shard);
+            writePlace(out, shard, lane, framePosition, indexInFrame);
             Codec.writeBytes(out, source, headersIndex, headersLength);
             Codec.writeBytes(out, source, payloadIndex, payloadLength);
         }
@@ -468,17 +481,21 @@ public final class Subscriptions {
          * @param streamOffset the message's offset in its stream
          * @param timestamp when it was appended, epoch milliseconds
          * @param shard the shard holding it
+         * @param lane the topic-wide lane of a group member's message, or {@link #NO_LANE}
+         * @param framePosition the log position of the frame holding it, in its shard
+         * @param indexInFrame its index in that frame
          * @param headersIndex where the header block starts
          * @param headersLength its length (0: none)
          * @param payloadIndex where the payload starts
          * @param payloadLength its length
          */
         public static void appendMessage(ByteBuf out, ByteBuf source, int keyIndex, int keyLength, long streamOffset, long timestamp,
-                int shard, int headersIndex, int headersLength, int payloadIndex, int payloadLength) {
+                int shard, int lane, long framePosition, int indexInFrame, int headersIndex, int headersLength, int payloadIndex,
+                int payloadLength) {
             Codec.writeBytes(out, source, keyIndex, keyLength);
             out.writeLong(streamOffset);
             out.writeLong(timestamp);
-            Codec.writeSize(out, shard);
+            writePlace(out, shard, lane, framePosition, indexInFrame);
             Codec.writeBytes(out, source, headersIndex, headersLength);
             Codec.writeBytes(out, source, payloadIndex, payloadLength);
         }
@@ -491,17 +508,30 @@ public final class Subscriptions {
          * @param streamOffset the message's offset in its stream
          * @param timestamp when it was appended, epoch milliseconds
          * @param shard the shard holding it
+         * @param lane the topic-wide lane of a group member's message, or {@link #NO_LANE}
+         * @param framePosition the log position of the frame holding it, in its shard
+         * @param indexInFrame its index in that frame
          * @param headers the header block, or null for none
          * @param payload the payload, or null for an empty one
          */
-        public static void appendMessage(ByteBuf out, ByteBuf key, long streamOffset, long timestamp, int shard, ByteBuf headers,
-                ByteBuf payload) {
+        public static void appendMessage(ByteBuf out, ByteBuf key, long streamOffset, long timestamp, int shard, int lane, long framePosition,
+                int indexInFrame, ByteBuf headers, ByteBuf payload) {
             Codec.writeBytes(out, key);
             out.writeLong(streamOffset);
             out.writeLong(timestamp);
-            Codec.writeSize(out, shard);
+            writePlace(out, shard, lane, framePosition, indexInFrame);
             Codec.writeBytes(out, headers);
             Codec.writeBytes(out, payload);
+        }
+
+        private static void writePlace(ByteBuf out, int shard, int lane, long framePosition, int indexInFrame) {
+            if (lane < NO_LANE) {
+                throw new IllegalArgumentException("a lane is 0 or more, or -1 outside a group, not " + lane);
+            }
+            Codec.writeSize(out, shard);
+            out.writeInt(lane);
+            out.writeLong(framePosition);
+            Codec.writeSize(out, indexInFrame);
         }
 
         /**
@@ -541,6 +571,9 @@ public final class Subscriptions {
             private long streamOffset;
             private long timestamp;
             private int shard;
+            private int lane;
+            private long framePosition;
+            private int indexInFrame;
             private int headersIndex;
             private int headersLength;
             private int payloadIndex;
@@ -570,7 +603,10 @@ public final class Subscriptions {
                 streamOffset = buffer.getLong(at);
                 timestamp = buffer.getLong(at + 8);
                 shard = buffer.getInt(at + 16);
-                at += 20;
+                lane = buffer.getInt(at + 20);
+                framePosition = buffer.getLong(at + 24);
+                indexInFrame = buffer.getInt(at + 32);
+                at += 36;
                 headersLength = length(at);
                 headersIndex = at + 4;
                 at = headersIndex + headersLength;
@@ -624,6 +660,24 @@ public final class Subscriptions {
             /** @return the shard holding it */
             public int shard() {
                 return shard;
+            }
+
+            /** @return the topic-wide lane it belongs to, for a group member; {@link #NO_LANE} otherwise */
+            public int lane() {
+                return lane;
+            }
+
+            /** @return the log position of the frame holding it, in its shard */
+            public long framePosition() {
+                return framePosition;
+            }
+
+            /**
+             * @return its index in that frame: a group member that has processed it commits
+             *     {@code (lane(), framePosition(), indexInFrame() + 1)}
+             */
+            public int indexInFrame() {
+                return indexInFrame;
             }
 
             /** @return where its header block starts in {@link #buffer()} */

@@ -157,10 +157,10 @@ class BodiesRoundTripTest {
 
         ByteBuf out = Unpooled.buffer();
         int countIndex = Messages.beginMessages(out, -5);
-        Messages.appendMessage(out, readOnly, 0, 5, 41, 1_700_000_000_000L, 3, 5, 2, 7, 8);
-        Messages.appendMessage(out, Unpooled.wrappedBuffer(bytes("key-2")), 42, 1_700_000_000_001L, 4, null, null);
+        Messages.appendMessage(out, readOnly, 0, 5, 41, 1_700_000_000_000L, 3, 200, 4096, 7, 5, 2, 7, 8);
+        Messages.appendMessage(out, Unpooled.wrappedBuffer(bytes("key-2")), 42, 1_700_000_000_001L, 4, Messages.NO_LANE, 8192, 0, null, null);
         ByteBuf segment = Unpooled.wrappedBuffer(log.duplicate().clear()); // whole: indexes are the segment's
-        Messages.appendMessage(out, segment, 0, 5, 43, 1_700_000_000_002L, 5, 5, 2, 7, 8);
+        Messages.appendMessage(out, segment, 0, 5, 43, 1_700_000_000_002L, 5, 0, Long.MAX_VALUE, Integer.MAX_VALUE, 5, 2, 7, 8);
         assertEquals(0, segment.readerIndex());
         Messages.endMessages(out, countIndex, 3);
         assertEquals(3, readOnly.position(), "the source's position did not move");
@@ -174,18 +174,67 @@ class BodiesRoundTripTest {
         assertEquals(41, cursor.streamOffset());
         assertEquals(1_700_000_000_000L, cursor.timestamp());
         assertEquals(3, cursor.shard());
+        assertEquals(200, cursor.lane());
+        assertEquals(4096, cursor.framePosition());
+        assertEquals(7, cursor.indexInFrame());
         assertArrayEquals(new byte[] {1, 0}, ByteBufUtil.getBytes(cursor.headers()));
         assertEquals("payload!", cursor.payload().toString(StandardCharsets.UTF_8));
         assertTrue(cursor.next());
         assertEquals(42, cursor.streamOffset());
+        assertEquals(Messages.NO_LANE, cursor.lane());
+        assertEquals(8192, cursor.framePosition());
+        assertEquals(0, cursor.indexInFrame());
         assertEquals(0, cursor.headersLength());
         assertEquals(0, cursor.payloadLength());
         assertTrue(cursor.next());
         assertEquals(43, cursor.streamOffset());
+        assertEquals(0, cursor.lane());
+        assertEquals(Long.MAX_VALUE, cursor.framePosition());
+        assertEquals(Integer.MAX_VALUE, cursor.indexInFrame());
         assertEquals("key-1", cursor.key().toString(StandardCharsets.UTF_8));
         assertEquals("payload!", cursor.payload().toString(StandardCharsets.UTF_8));
         assertFalse(cursor.next());
         out.release();
+    }
+
+    @Test
+    void messagesRefuseALaneBelowMinusOneAndAnIndexAboveTheSizeLimit() {
+        ByteBuf out = Unpooled.buffer();
+        int countIndex = Messages.beginMessages(out, 1);
+        Messages.appendMessage(out, Unpooled.wrappedBuffer(bytes("k")), 0, 0, 0, 3, 0, 0, null, null);
+        Messages.endMessages(out, countIndex, 1);
+        ByteBuf badLane = out.copy();
+        badLane.setInt(4 + 4 + 4 + 1 + 8 + 8 + 4, -2);
+        ProtocolException lane = assertThrows(ProtocolException.class, () -> Messages.read(badLane));
+        assertEquals("MESSAGES message 0 of 1: lane -2 is neither a lane (0 or more) nor -1 (outside a group)", lane.detail());
+        ByteBuf badIndex = out.copy();
+        badIndex.setInt(4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 8, -1);
+        assertThrows(ProtocolException.class, () -> Messages.read(badIndex));
+        assertThrows(IllegalArgumentException.class, () -> Messages.appendMessage(out, Unpooled.wrappedBuffer(bytes("k")), 0, 0, 0, -2, 0, 0, null, null));
+        out.release();
+        badLane.release();
+        badIndex.release();
+    }
+
+    @Test
+    void commitCarriesOnePositionPerLane() {
+        Groups.Commit commit = new Groups.Commit(7, java.util.List.of(new Groups.Position(3, 1024, 2), new Groups.Position(70, 0, 0)));
+        ByteBuf out = Unpooled.buffer();
+        commit.write(out);
+        assertEquals(4 + 4 + 2 * Groups.Commit.POSITION_BYTES, out.readableBytes());
+        assertEquals("00000007" + "00000002" + "00000003" + "0000000000000400" + "00000002" + "00000046" + "0000000000000000" + "00000000",
+                ByteBufUtil.hexDump(out));
+        assertEquals(commit, Groups.Commit.read(out.duplicate()));
+        assertEquals(new Groups.Commit(7, java.util.List.of()), Groups.Commit.read(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 7, 0, 0, 0, 0})));
+        ByteBuf negative = out.copy();
+        negative.setInt(8, -1);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Groups.Commit.read(negative));
+        assertEquals("COMMIT position 0: lane -1 and framePosition 1024 are 0 or more", e.detail());
+        ByteBuf tooMany = Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 7, 0, 0, 0, 2, 0, 0, 0, 0});
+        assertThrows(ProtocolException.class, () -> Groups.Commit.read(tooMany));
+        assertThrows(IllegalArgumentException.class, () -> new Groups.Position(0, -1, 0));
+        out.release();
+        negative.release();
     }
 
     @Test

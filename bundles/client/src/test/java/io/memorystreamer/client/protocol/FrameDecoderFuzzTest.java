@@ -366,6 +366,7 @@ class FrameDecoderFuzzTest {
             while (cursor.next()) {
                 cursor.key().readableBytes();
                 cursor.payload().readableBytes();
+                assertTrue(cursor.lane() >= Subscriptions.Messages.NO_LANE && cursor.indexInFrame() >= 0);
                 n++;
             }
             assertEquals(cursor.count(), n);

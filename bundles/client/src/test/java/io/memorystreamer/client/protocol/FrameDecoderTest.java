@@ -38,7 +38,7 @@ class FrameDecoderTest {
         }
         ByteBuf big = Unpooled.buffer();
         int countIndex = Subscriptions.Messages.beginMessages(big, 1);
-        Subscriptions.Messages.appendMessage(big, Unpooled.wrappedBuffer(new byte[] {'k'}), 0, 0, 0, null,
+        Subscriptions.Messages.appendMessage(big, Unpooled.wrappedBuffer(new byte[] {'k'}), 0, 0, 0, -1, 0, 0, null,
                 Unpooled.wrappedBuffer(new byte[700]));
         Subscriptions.Messages.endMessages(big, countIndex, 1);
         if (direction == Direction.SERVER_TO_CLIENT) {

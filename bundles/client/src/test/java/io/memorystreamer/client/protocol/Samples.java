@@ -139,7 +139,7 @@ final class Samples {
             case Protocol.HEARTBEAT:
                 return new Heartbeat(r.nextInt());
             case Protocol.COMMIT:
-                return new Commit(r.nextInt());
+                return new Commit(r.nextInt(), positions(r));
             case Protocol.LEAVE_GROUP:
                 return new LeaveGroup(r.nextInt());
             case Protocol.ERROR:
@@ -174,6 +174,7 @@ final class Samples {
                 byte[] headers = bytes(r, true);
                 byte[] payload = bytes(r, true);
                 Messages.appendMessage(out, key == null ? null : Unpooled.wrappedBuffer(key), r.nextLong(), r.nextLong(), r.nextInt(1024),
+                        r.nextInt(3) == 0 ? Messages.NO_LANE : r.nextInt(1 << 20), r.nextLong(), r.nextInt(Integer.MAX_VALUE),
                         headers == null ? null : Unpooled.wrappedBuffer(headers), payload == null ? null : Unpooled.wrappedBuffer(payload));
             }
             Messages.endMessages(out, countIndex, count);
@@ -181,6 +182,14 @@ final class Samples {
         } finally {
             out.release();
         }
+    }
+
+    private static List<Groups.Position> positions(Random r) {
+        List<Groups.Position> positions = new ArrayList<>();
+        for (int i = r.nextInt(5); i > 0; i--) {
+            positions.add(new Groups.Position(r.nextInt(Integer.MAX_VALUE), r.nextLong() & Long.MAX_VALUE, r.nextInt(Integer.MAX_VALUE)));
+        }
+        return positions;
     }
 
     private static List<String> lanes(Random r) {

@@ -124,7 +124,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         this.broker = server.broker();
         this.decoder = decoder;
         this.publisher = publisher;
-        this.maxInFlight = server.settings().maxInFlight();
+        this.maxInFlight = Math.max(1, server.settings().maxInFlight()); // HELLO_OK never announces 0
         this.maxFrameBytes = server.settings().maxFrameBytes();
     }
 
@@ -315,7 +315,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 heartbeat(id, ((Groups.Heartbeat) body).subscriptionId());
                 break;
             case Protocol.COMMIT:
-                commit(id, ((Groups.Commit) body).subscriptionId());
+                commit(id, (Groups.Commit) body);
                 break;
             case Protocol.LEAVE_GROUP:
                 leaveGroup(id, ((Groups.LeaveGroup) body).subscriptionId());
@@ -653,14 +653,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * COMMIT, on the blocking pool (it fsyncs). The broker commits what it delivered to the
-     * membership's handler, which includes messages still on their way to the client (in the push
-     * path, Netty's buffer or the socket): the protocol's COMMIT carries no position, so a client
-     * should commit after it has drained what it received, or accept that a crash of the client
-     * between delivery and processing skips those messages.
+     * COMMIT, on the blocking pool (it fsyncs), without holding later requests: the explicit
+     * positions the client sends (what its application has processed), which the broker cuts back
+     * to what it delivered to the member; lanes the member does not hold are skipped. An empty list
+     * commits nothing.
      */
-    private void commit(long id, int subscriptionId) {
-        PushSubscription push = membership(id, subscriptionId, "COMMIT");
+    private void commit(long id, Groups.Commit request) {
+        PushSubscription push = membership(id, request.subscriptionId(), "COMMIT");
         if (push == null) {
             return;
         }
@@ -671,10 +670,46 @@ final class Connection extends ChannelInboundHandlerAdapter {
             answerError(id, e);
             return;
         }
-        blocking(false, id, () -> {
-            member.commit();
+        List<Groups.Position> positions = request.positions();
+        if (positions.isEmpty()) {
+            answer(id, new FrameBody.Empty(Protocol.OK));
+            return;
+        }
+        int[] lanes = new int[positions.size()];
+        long[] frames = new long[lanes.length];
+        int[] indexes = new int[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            Groups.Position position = positions.get(i);
+            lanes[i] = position.lane();
+            frames[i] = position.framePosition();
+            indexes[i] = position.nextIndex();
+        }
+        push.commits.add(() -> blocking(false, id, () -> {
+            try {
+                member.commit(lanes, frames, indexes);
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }, failure -> {
+            push.commitRunning = false;
+            nextCommit(push);
+            if (failure != null) {
+                answerFailure(id, failure);
+                return null;
+            }
             return new FrameBody.Empty(Protocol.OK);
-        }, this::noop);
+        }));
+        nextCommit(push);
+    }
+
+    /** Event loop: runs a membership's next COMMIT once the one before it is done, so that commits take effect in arrival order. */
+    private void nextCommit(PushSubscription push) {
+        if (push.commitRunning || push.commits.isEmpty()) {
+            return;
+        }
+        push.commitRunning = true;
+        push.commits.poll().run();
     }
 
     private void leaveGroup(long id, int subscriptionId) {

@@ -85,6 +85,10 @@ final class PushSubscription implements MessageHandler, Runnable {
     private long pushedBytes;
     private boolean ended;
     List<String> lanes = List.of();
+    /** COMMITs waiting for the one running (event loop). */
+    final ArrayDeque<Runnable> commits = new ArrayDeque<>();
+    /** Whether a COMMIT of this membership runs on the blocking pool (event loop). */
+    boolean commitRunning;
 
     /**
      * @param connection the connection
@@ -156,7 +160,8 @@ final class PushSubscription implements MessageHandler, Runnable {
                 }
                 ByteBuf source = wrap(message.buffer());
                 Messages.appendMessage(open, source, message.keyOffset(), keyLength, message.streamOffset(), message.timestamp(),
-                        message.shard(), message.headersOffset(), headersLength, message.payloadOffset(), payloadLength);
+                        message.shard(), member ? message.lane() : Messages.NO_LANE, message.position(), message.indexInFrame(),
+                        message.headersOffset(), headersLength, message.payloadOffset(), payloadLength);
                 openCount++;
                 if (open.writerIndex() - frameStart >= SEAL_BYTES) {
                     seal();

@@ -58,7 +58,8 @@ final class TestClient implements AutoCloseable {
     }
 
     /** One delivered message, copied. */
-    record Message(int subscriptionId, String key, long offset, long timestamp, int shard, byte[] headers, String payload) {
+    record Message(int subscriptionId, String key, long offset, long timestamp, int shard, int lane, long framePosition, int indexInFrame,
+            byte[] headers, String payload) {
         @Override
         public String toString() {
             return key + "@" + offset + "=" + payload;
@@ -147,7 +148,8 @@ final class TestClient implements AutoCloseable {
                 byte[] headers = new byte[cursor.headersLength()];
                 cursor.buffer().getBytes(cursor.headersIndex(), headers);
                 messages.add(new Message(m.subscriptionId(), cursor.key().toString(StandardCharsets.UTF_8), cursor.streamOffset(),
-                        cursor.timestamp(), cursor.shard(), headers, cursor.payload().toString(StandardCharsets.UTF_8)));
+                        cursor.timestamp(), cursor.shard(), cursor.lane(), cursor.framePosition(), cursor.indexInFrame(), headers,
+                        cursor.payload().toString(StandardCharsets.UTF_8)));
             }
             body = new Subscriptions.Messages(m.subscriptionId(), 0, Unpooled.EMPTY_BUFFER);
         }

@@ -90,6 +90,40 @@ class TransportIdempotenceTest extends TransportFixture {
     }
 
     @Test
+    void sequencesAreKeyedByProducerTopicAndKeyAndPipelinedRequestsAreJudgedInArrivalOrder() throws Exception {
+        start();
+        TestClient client = session();
+        createTopic(client, "one", 2, Durability.NONE, 0);
+        createTopic(client, "two", 2, Durability.NONE, 0);
+        long producer = client.<Publishing.ProducerId>ok(new FrameBody.Empty(Protocol.INIT_PRODUCER)).producerId();
+        List<CompletableFuture<TestClient.Reply>> answers = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            answers.add(client.send(produce(i % 2 == 0 ? "one" : "two", producer, List.of(Out.of(i / 2, "k", "m" + i)))));
+        }
+        for (int i = 0; i < 30; i++) {
+            TestClient.Reply reply = TestClient.await(answers.get(i));
+            assertEquals(Protocol.PRODUCE_ACK, reply.type(), reply::toString);
+            Publishing.ProduceAck ack = (Publishing.ProduceAck) reply.body();
+            assertEquals(List.of(AckStatus.WRITTEN), statuses(ack), "request " + i);
+            assertEquals(List.of((long) i / 2), offsets(ack), "the same key has its own sequences and offsets in each topic");
+        }
+        assertEquals(15, messagesInLog("one"));
+        assertEquals(15, messagesInLog("two"));
+        long other = client.<Publishing.ProducerId>ok(new FrameBody.Empty(Protocol.INIT_PRODUCER)).producerId();
+        assertEquals(List.of(AckStatus.WRITTEN), statuses(client.ok(produce("one", other, List.of(Out.of(0, "k", "other"))))),
+                "another producer's sequences of the same key are its own");
+        FrameBody.ErrorBody gap = client.error(produce("two", producer, List.of(Out.of(15, "k", "new"), Out.of(0, "fresh", "f"),
+                Out.of(17, "k", "gap"))), ProtocolError.OUT_OF_ORDER_SEQUENCE);
+        assertTrue(gap.message().contains("nothing of the request was written"), gap.message());
+        assertEquals(15, messagesInLog("two"), "every sequence is checked before any message is written");
+        Publishing.ProduceAck resent = client.ok(produce("two", producer, List.of(Out.of(13, "k", "m27"), Out.of(14, "k", "m29"))));
+        assertEquals(List.of(AckStatus.DUPLICATE, AckStatus.DUPLICATE), statuses(resent));
+        assertEquals(List.of(13L, 14L), offsets(resent));
+        assertEquals(List.of(AckStatus.WRITTEN, AckStatus.WRITTEN), statuses(client.ok(produce("two", producer,
+                List.of(Out.of(15, "k", "new"), Out.of(0, "fresh", "f"))))), "the refused request, sent again without its gap, is written");
+    }
+
+    @Test
     void offsetsOlderThanTheWindowAreUnknownButStillNotWrittenAgain() throws Exception {
         start();
         TestClient client = session();

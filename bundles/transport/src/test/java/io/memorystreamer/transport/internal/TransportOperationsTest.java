@@ -196,6 +196,110 @@ class TransportOperationsTest extends TransportFixture {
     }
 
     @Test
+    void aCommitOfExplicitPositionsIsWhereTheNextMemberResumes() throws Exception {
+        start();
+        TestClient admin = session();
+        createTopic(admin, "tasks", 2, Durability.BATCH, 0);
+        List<Out> messages = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            messages.add(Out.of("key-" + (i % 11), "t" + i));
+        }
+        admin.ok(produce("tasks", messages));
+
+        TestClient first = session();
+        first.ok(new Groups.JoinGroup(1, "crew", "tasks", "a", StartKind.EARLIEST, 0, 10_000, UNLIMITED));
+        List<TestClient.Message> received = first.receive(60);
+        for (TestClient.Message m : received) {
+            assertTrue(m.lane() >= 0 && m.framePosition() >= 0 && m.indexInFrame() >= 0, m::toString);
+        }
+        int k = 23;
+        assertEquals(new FrameBody.Empty(Protocol.OK), first.ok(new Groups.Commit(1, List.of())), "an empty commit commits nothing");
+        assertEquals(new FrameBody.Empty(Protocol.OK), first.ok(new Groups.Commit(1, after(received.subList(0, k)))));
+        first.close();
+
+        TestClient second = session();
+        second.ok(new Groups.JoinGroup(2, "crew", "tasks", "b", StartKind.EARLIEST, 0, 10_000, UNLIMITED));
+        List<TestClient.Message> redelivered = receiveMessages(second, 60 - k);
+        assertEquals(payloads(received.subList(k, 60)), payloads(redelivered),
+                "exactly what follows the committed positions: nothing skipped, nothing before them");
+        assertNoMessages(second);
+
+        // A position beyond what was delivered is cut back to it.
+        admin.ok(produce("tasks", List.of(Out.of("key-0", "late"))));
+        TestClient.Message late = receiveMessages(second, 1).get(0);
+        List<TestClient.Message> all = new ArrayList<>(redelivered);
+        List<Groups.Position> positions = new ArrayList<>(after(all));
+        positions.add(new Groups.Position(late.lane(), Long.MAX_VALUE / 2, 0));
+        second.ok(new Groups.Commit(2, positions));
+        second.close();
+        TestClient third = session();
+        third.ok(new Groups.JoinGroup(3, "crew", "tasks", "c", StartKind.EARLIEST, 0, 10_000, UNLIMITED));
+        assertNoMessages(third);
+        admin.ok(produce("tasks", List.of(Out.of("key-0", "later"))));
+        assertEquals("later", receiveMessages(third, 1).get(0).payload(), "the commit far ahead was cut back to what was delivered");
+    }
+
+    /** @return per lane, the position after the last of these messages */
+    private static List<Groups.Position> after(List<TestClient.Message> messages) {
+        Map<Integer, Groups.Position> positions = new java.util.LinkedHashMap<>();
+        for (TestClient.Message m : messages) {
+            positions.put(m.lane(), new Groups.Position(m.lane(), m.framePosition(), m.indexInFrame() + 1));
+        }
+        return new ArrayList<>(positions.values());
+    }
+
+    private static List<String> payloads(List<TestClient.Message> messages) {
+        return messages.stream().map(TestClient.Message::payload).sorted().collect(Collectors.toList());
+    }
+
+    /** Receives {@code count} messages, skipping ASSIGNMENT pushes (members come and go). */
+    private static List<TestClient.Message> receiveMessages(TestClient client, int count) throws InterruptedException {
+        List<TestClient.Message> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (got.size() < count) {
+            TestClient.Reply reply = client.pollPush(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            assertTrue(reply != null, "only " + got.size() + " of " + count + " messages arrived: " + got);
+            if (reply.type() == Protocol.MESSAGES) {
+                got.addAll(reply.messages());
+            } else {
+                assertEquals(Protocol.ASSIGNMENT, reply.type(), () -> "unexpected push " + reply.body());
+            }
+        }
+        assertEquals(count, got.size(), () -> "more messages than expected: " + got);
+        return got;
+    }
+
+    private static void assertNoMessages(TestClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMillis(400).toNanos();
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            TestClient.Reply reply = client.pollPush(Duration.ofNanos(left));
+            if (reply != null && reply.type() != Protocol.ASSIGNMENT) {
+                throw new AssertionError("expected no messages, got " + reply.type() + " " + reply.messages());
+            }
+        }
+    }
+
+    @Test
+    void aMemberIdTheBrokerRemovedJoinsAgainAsANewMember() throws Exception {
+        start();
+        TestClient admin = session();
+        createTopic(admin, "ids", 1, Durability.NONE, 0);
+        TestClient client = session();
+        assertEquals("again", client.<Groups.Joined>ok(new Groups.JoinGroup(1, "g", "ids", "again", StartKind.EARLIEST, 0, 200, 10)).memberId());
+        TestClient.Reply ended = client.nextPush();
+        assertEquals(Protocol.SUBSCRIPTION_ENDED, ended.type(), () -> "removed for its silence: " + ended.body());
+        assertEquals(ProtocolError.UNKNOWN_MEMBER.code(), ((Subscriptions.SubscriptionEnded) ended.body()).code());
+        Groups.Joined rejoined = client.ok(new Groups.JoinGroup(2, "g", "ids", "again", StartKind.EARLIEST, 0, 10_000, 10));
+        assertEquals("again", rejoined.memberId(), "the removed member's id is accepted as a new join");
+        assertEquals(8, rejoined.lanes().size());
+        assertEquals(new FrameBody.Empty(Protocol.OK), client.ok(new Groups.LeaveGroup(2)));
+        Groups.Joined afterLeave = client.ok(new Groups.JoinGroup(1, "g", "ids", "again", StartKind.EARLIEST, 0, 10_000, 10));
+        assertEquals("again", afterLeave.memberId(), "and so is the id of a member that left");
+        assertEquals(new FrameBody.Empty(Protocol.OK), client.ok(new Groups.Heartbeat(1)));
+    }
+
+    @Test
     void aMemberThatStopsHeartbeatingIsEndedAndADeletedTopicEndsItsSubscriptions() throws Exception {
         start();
         TestClient client = session();

@@ -62,6 +62,7 @@ class TransportSettingsTest {
             {"max_frame_bytes", "1000", "max.frame.bytes = 1000: must be from 1048576 to 1073741824"},
             {"max_connections", "0", "max.connections = 0: must be at least 1"},
             {"max_in_flight", "-3", "max.in.flight = -3: must be at least 1"},
+            {"max_in_flight", "0", "max.in.flight = 0: must be at least 1"},
             {"producer_max_streams", "5", "producer.max.streams = 5: must be at least 1000"},
         };
         for (String[] c : cases) {
