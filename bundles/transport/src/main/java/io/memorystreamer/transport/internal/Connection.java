@@ -24,6 +24,7 @@ import io.memorystreamer.client.protocol.TopicAdmin;
 import io.memorystreamer.multiplexing.TopicSettings;
 import io.memorystreamer.wal.Durability;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,8 +44,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -70,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Answers may go out of order (a PRODUCE is answered when durable); COMMIT, METADATA, and closing
  * a subscription run on the blocking pool without pausing.
+ *
+ * <p><b>Graceful stop</b> ({@link NettyServer#close}): {@link #quiesce} stops reading for good
+ * (frames already read still run); once the server sees every request answered (or its wait runs
+ * out), {@link #closeAfterFlush} drops whatever else arrives and closes when the answers have left.
  *
  * <p>Threading: Netty calls it on the connection's event loop, which alone touches its state.
  * Other threads (broker writers, the delivery thread, the blocking pool) come back through
@@ -108,6 +115,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean counted;
     private boolean overLimit;
     private boolean draining;
+    private boolean quiescing;
     private int inFlight;
     private int pauses;
     private PendingProduce blocked;
@@ -146,6 +154,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         this.helloTimeout = loop.schedule(this::helloTimedOut, NettyServer.HELLO_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         LOG.debug("Connection from {}{}", peer, overLimit ? " over the connection limit" : "");
         context.fireChannelActive();
+        if (server.stopping()) {
+            quiesce();
+        }
     }
 
     @Override
@@ -419,6 +430,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             answerError(id, refusal.error(), refusal.message());
             return;
         }
+        server.produceStarted();
         request.prepare(publisher);
         if (!request.publish()) {
             blocked = request;
@@ -819,7 +831,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private void resume(int why) {
         pauses &= ~why;
         drain();
-        if (pauses == 0 && !closing && !channel.config().isAutoRead()) {
+        if (pauses == 0 && !closing && !quiescing && !channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
     }
@@ -1038,6 +1050,58 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }
+    }
+
+    // ---------------------------------------------------------------- graceful stop
+
+    /**
+     * Event loop: the server is stopping: reads nothing more from the socket (frames already read
+     * are still executed and answered).
+     */
+    void quiesce() {
+        quiescing = true;
+        if (channel != null && !closing && channel.config().isAutoRead()) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** @return the requests read and not yet answered (0 once closing) */
+    private int unanswered() {
+        return closing || channel == null || !channel.isActive() ? 0 : inFlight + queued.size();
+    }
+
+    /**
+     * Any thread but this connection's loop: {@link #unanswered()}, asked on the loop.
+     *
+     * @return the requests read and not yet answered (1 when the loop does not say in time)
+     */
+    int unansweredFromOutside() {
+        try {
+            return loop == null ? 0 : loop.submit(this::unanswered).get(1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException | ExecutionException e) {
+            return 0;
+        } catch (TimeoutException e) {
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /**
+     * Event loop: the server is stopping and its wait for answers is over: executes nothing more,
+     * and closes once what was written has left. Frames the client still sends are read and
+     * dropped, so that the close ends the stream cleanly (a close with unread input would reset it,
+     * and the peer could lose answers it has not read yet).
+     */
+    void closeAfterFlush() {
+        if (closing || channel == null || !channel.isActive()) {
+            return;
+        }
+        closing = true;
+        releaseQueued();
+        channel.config().setAutoRead(true);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static void cancel(ScheduledFuture<?> future) {

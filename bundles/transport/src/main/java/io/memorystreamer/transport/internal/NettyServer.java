@@ -59,6 +59,10 @@ final class NettyServer implements TransportServer, AutoCloseable {
     static final int LOW_WATER_MARK = 128 * 1024;
     /** Netty's outbound buffer of a connection: not writable above this many bytes. */
     static final int HIGH_WATER_MARK = 512 * 1024;
+    /** How long a stop waits for the requests in flight to be answered. */
+    static final long DRAIN_MILLIS = 5_000;
+    /** How long a stop then waits for the answers to leave (the peers to read them). */
+    static final long FLUSH_MILLIS = 2_000;
 
     private final Broker broker;
     private final TransportSettings settings;
@@ -73,6 +77,9 @@ final class NettyServer implements TransportServer, AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("ms-transport", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong backPressureWaits = new AtomicLong();
+    /** PRODUCE requests between their reservation and their answer, on every connection (open or closed). */
+    private final AtomicInteger producesInFlight = new AtomicInteger();
+    private volatile boolean stopping;
     private final ThreadPoolExecutor blocking;
     private final Channel serverChannel;
     private final InetSocketAddress address;
@@ -212,6 +219,20 @@ final class NettyServer implements TransportServer, AutoCloseable {
         connections.decrementAndGet();
     }
 
+    /** A PRODUCE was handed to the broker; {@link #produceEnded} once its messages all reported. */
+    void produceStarted() {
+        producesInFlight.incrementAndGet();
+    }
+
+    void produceEnded() {
+        producesInFlight.decrementAndGet();
+    }
+
+    /** @return whether {@link #close} began: new connections are not served */
+    boolean stopping() {
+        return stopping;
+    }
+
     /** Counts one wait of a PRODUCE for room in the broker. */
     void backPressured() {
         backPressureWaits.incrementAndGet();
@@ -254,11 +275,20 @@ final class NettyServer implements TransportServer, AutoCloseable {
         return Math.max(0, connections.get());
     }
 
-    /** Stops listening, closes every connection (ending their subscriptions) and stops the threads. */
+    /**
+     * Stops gracefully: stops listening and reading, waits (at most {@value #DRAIN_MILLIS} ms) until
+     * every request already read is answered (a PRODUCE when its messages are durable), waits (at
+     * most {@value #FLUSH_MILLIS} ms more) until the answers have left, then closes every connection
+     * (ending their subscriptions) and stops the threads. So a clean stop leaves nothing the broker
+     * wrote unacknowledged, unless the broker takes longer than that; requests not read by then
+     * are not executed (their clients send them again after reconnecting).
+     */
     @Override
     public void close() {
+        stopping = true;
         sweeper.cancel(false);
         serverChannel.close().syncUninterruptibly();
+        drain();
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdownGroups();
         blocking.shutdown();
@@ -273,6 +303,55 @@ final class NettyServer implements TransportServer, AutoCloseable {
             publisher.close();
         }
         LOG.info("Network transport stopped listening on {}", address);
+    }
+
+    /** Stops reading, waits for the answers of everything read, flushes them and closes the connections. */
+    private void drain() {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        Map<Channel, Connection> open = new IdentityHashMap<>();
+        for (Channel channel : channels) {
+            Connection connection = channel.pipeline().get(Connection.class);
+            if (connection != null) {
+                open.put(channel, connection);
+                channel.eventLoop().execute(connection::quiesce);
+            }
+        }
+        boolean answered = false;
+        while (!answered) {
+            int unanswered = 0;
+            for (Connection connection : open.values()) {
+                unanswered += connection.unansweredFromOutside();
+            }
+            int produces = producesInFlight.get();
+            answered = unanswered == 0 && produces == 0;
+            if (!answered && System.nanoTime() - deadline > 0) {
+                LOG.warn("Network transport stopping: {} request(s) still unanswered after {} ms ({} PRODUCE(s) in the broker); closing"
+                        + " their connections (clients send them again after reconnecting)", unanswered, DRAIN_MILLIS, produces);
+                break;
+            }
+            if (!answered) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (Map.Entry<Channel, Connection> entry : open.entrySet()) {
+            entry.getKey().eventLoop().execute(entry.getValue()::closeAfterFlush);
+        }
+        long flushDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS);
+        for (Channel channel : open.keySet()) {
+            long left = flushDeadline - System.nanoTime();
+            if (left <= 0 || !channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                LOG.warn("Network transport stopping: some clients did not take their answers within {} ms; closing anyway", FLUSH_MILLIS);
+                break;
+            }
+        }
+        LOG.info("Network transport stopped reading and closed {} connection(s) in {} ms{}", open.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), answered ? ", every request read answered" : "");
     }
 
     private void shutdownGroups() {

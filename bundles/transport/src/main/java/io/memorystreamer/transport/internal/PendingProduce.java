@@ -322,6 +322,7 @@ final class PendingProduce {
             slot = -1;
         }
         List<Dependent> waiting = producer == null ? List.of() : connection.server().producers().complete(this);
+        connection.server().produceEnded();
         connection.produceFinished(this);
         BrokerException error = failure;
         for (Dependent dependent : waiting) {

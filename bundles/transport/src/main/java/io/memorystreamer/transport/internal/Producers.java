@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Ids</b>: {@code startMillis << 20 | counter}, counter from 1: unique across restarts as long
  * as the clock moves forward between them (a base is never ahead of the clock when first used), and
- * never 0. An id whose base predates this registry was issued before a restart:
+ * never 0. A registry restored from a clean stop ({@link Saved}, {@link ProducerStateFile}) also
+ * takes its bases after the saved ones, whatever the clock says, and keeps accepting the ids the
+ * saved registry issued; an id issued before a restart that saved nothing (a crash) gets
  * {@link ProtocolError#UNKNOWN_PRODUCER}, since the state died with the process.
  *
  * <p><b>Reservation</b>: {@link #reserve} judges every message of a PRODUCE under the producer's
@@ -58,6 +60,10 @@ final class Producers {
     private final ConcurrentHashMap<Long, ProducerState> states = new ConcurrentHashMap<>();
     private final AtomicInteger trackedStreams = new AtomicInteger();
     private final long firstBase;
+    /** The ids a restored registry issued: bases from {@link #savedFirstBase} to {@link #savedLastBase}, counter {@link #savedLastCounter} in the last (all 0: none). */
+    private final long savedFirstBase;
+    private final long savedLastBase;
+    private final long savedLastCounter;
     private volatile long idleExpiryNanos;
     private volatile int maxStreams;
     // guarded by this
@@ -69,9 +75,55 @@ final class Producers {
      * @param maxStreams the most streams tracked before least recently used producers are dropped
      */
     Producers(Duration idleExpiry, int maxStreams) {
+        this(idleExpiry, maxStreams, null);
+    }
+
+    /**
+     * A registry that carries on from the state a clean stop saved: the ids it issued stay valid,
+     * and each (producer, topic, key) keeps its next expected sequence and recent offsets. Idle
+     * times go on from where they were at the stop (the time the broker was down does not count).
+     *
+     * @param idleExpiry how long an idle producer's state is kept
+     * @param maxStreams the most streams tracked before least recently used producers are dropped
+     * @param saved what {@link #snapshot} returned before the stop, or null to start empty
+     */
+    Producers(Duration idleExpiry, int maxStreams, Saved saved) {
         configure(idleExpiry, maxStreams);
+        if (saved != null && saved.lastBase() > 0) {
+            LAST_BASE.accumulateAndGet(saved.lastBase(), Math::max);
+            this.savedFirstBase = saved.firstBase();
+            this.savedLastBase = saved.lastBase();
+            this.savedLastCounter = saved.lastCounter();
+        } else {
+            this.savedFirstBase = 0;
+            this.savedLastBase = 0;
+            this.savedLastCounter = 0;
+        }
         this.firstBase = nextBase();
         this.base = firstBase;
+        if (saved != null) {
+            long now = System.nanoTime();
+            for (SavedProducer producer : saved.producers()) {
+                ProducerState state = new ProducerState(producer.id());
+                state.used = true;
+                state.lastUsedNanos = now - TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(producer.idleMillis(), TimeUnit.DAYS.toMillis(365))));
+                for (SavedStream saving : producer.streams()) {
+                    StreamSeq stream = new StreamSeq(new StreamId(saving.topic(), saving.key()));
+                    stream.expected = saving.expected();
+                    Arrays.fill(stream.offsets, Publishing.UNKNOWN_OFFSET);
+                    for (int i = 0; i < WINDOW; i++) {
+                        long sequence = saving.expected() - WINDOW + i;
+                        if (sequence >= 0) {
+                            stream.offsets[(int) (sequence & (WINDOW - 1))] = saving.offsets()[i];
+                        }
+                    }
+                    state.streams.put(stream.id, stream);
+                }
+                if (!state.streams.isEmpty() && states.putIfAbsent(producer.id(), state) == null) {
+                    trackedStreams.addAndGet(state.streams.size());
+                }
+            }
+        }
     }
 
     /**
@@ -109,7 +161,76 @@ final class Producers {
     synchronized boolean wasIssued(long id) {
         long idBase = id >>> COUNTER_BITS;
         long n = id & COUNTER_MASK;
-        return id > 0 && n != 0 && idBase >= firstBase && (idBase < base || (idBase == base && n <= counter));
+        if (id <= 0 || n == 0) {
+            return false;
+        }
+        return idBase >= firstBase && (idBase < base || (idBase == base && n <= counter))
+                || savedLastBase > 0 && idBase >= savedFirstBase && (idBase < savedLastBase || (idBase == savedLastBase && n <= savedLastCounter));
+    }
+
+    /**
+     * What a clean stop saves ({@link ProducerStateFile}), taken once no request is in flight. A
+     * sequence whose request is still unanswered (the stop's wait for answers ran out) is saved as
+     * not written: the next expected sequence of its stream goes back to the first such one, so a
+     * resend after the restart is written, at least once (twice if the broker wrote the first copy
+     * after all), never acknowledged DUPLICATE without being in the log. Offsets are saved for the
+     * window below the saved next sequence; those not known, {@link Publishing#UNKNOWN_OFFSET}.
+     *
+     * @return the ids issued and every producer's state
+     */
+    Saved snapshot() {
+        long first;
+        long last;
+        long lastCounter;
+        synchronized (this) {
+            if (counter == 0) {
+                // nothing issued in this run: the restored range, if any, is all there is
+                first = savedFirstBase;
+                last = savedLastBase;
+                lastCounter = savedLastCounter;
+            } else {
+                // One range from the oldest restored base to now: the bases in between (while the
+                // broker was down) were never issued; a client cannot hold one of them.
+                first = savedLastBase > 0 ? savedFirstBase : firstBase;
+                last = base;
+                lastCounter = counter;
+            }
+        }
+        List<SavedProducer> saved = new ArrayList<>();
+        long now = System.nanoTime();
+        for (ProducerState state : states.values()) {
+            synchronized (state) {
+                if (state.forgotten || state.streams.isEmpty()) {
+                    continue;
+                }
+                List<SavedStream> streams = new ArrayList<>(state.streams.size());
+                for (StreamSeq stream : state.streams.values()) {
+                    long expected = stream.expected;
+                    for (PendingProduce request : state.inFlight) {
+                        if (request.streams == null) {
+                            continue;
+                        }
+                        for (int i = 0; i < request.count; i++) {
+                            if (request.streams[i] == stream && request.verdicts[i] == PendingProduce.WRITE && request.sequences[i] < expected) {
+                                expected = request.sequences[i];
+                            }
+                        }
+                    }
+                    long[] offsets = new long[WINDOW];
+                    for (int i = 0; i < WINDOW; i++) {
+                        long sequence = expected - WINDOW + i;
+                        int slot = (int) (sequence & (WINDOW - 1));
+                        // A slot holds this sequence's offset only while no later one (sequence + WINDOW) was reserved.
+                        boolean held = sequence >= 0 && sequence >= stream.expected - WINDOW && stream.owners[slot] == null;
+                        long offset = held ? stream.offsets[slot] : Publishing.UNKNOWN_OFFSET;
+                        offsets[i] = offset == PENDING ? Publishing.UNKNOWN_OFFSET : offset;
+                    }
+                    streams.add(new SavedStream(stream.id.topic, stream.id.key, expected, offsets));
+                }
+                saved.add(new SavedProducer(state.id, TimeUnit.NANOSECONDS.toMillis(Math.max(0, now - state.lastUsedNanos)), streams));
+            }
+        }
+        return new Saved(first, last, lastCounter, saved);
     }
 
     /** @return how many producers have state */
@@ -136,8 +257,8 @@ final class Producers {
             ProducerState state = states.get(id);
             if (state == null) {
                 if (!wasIssued(id)) {
-                    return new Refusal(ProtocolError.UNKNOWN_PRODUCER, "producer id " + id + " was not issued by this broker since it"
-                            + " started (its state does not survive a restart); ask INIT_PRODUCER for a new id");
+                    return new Refusal(ProtocolError.UNKNOWN_PRODUCER, "producer id " + id + " was not issued by this broker, or before"
+                            + " a restart that did not keep the producers' state (a crash); ask INIT_PRODUCER for a new id");
                 }
                 ProducerState created = new ProducerState(id);
                 state = states.putIfAbsent(id, created);
@@ -353,6 +474,47 @@ final class Producers {
         states.remove(state.id, state);
         trackedStreams.addAndGet(-state.streams.size());
         state.streams.clear();
+    }
+
+    /**
+     * The state a clean stop saves.
+     *
+     * @param firstBase the first id base the saved registry (or those it was restored from) used; 0: none
+     * @param lastBase the last id base it used
+     * @param lastCounter the last counter issued with the last base
+     * @param producers the producers with state
+     */
+    record Saved(long firstBase, long lastBase, long lastCounter, List<SavedProducer> producers) {
+        /** @return how many streams the producers have */
+        int streamCount() {
+            int total = 0;
+            for (SavedProducer producer : producers) {
+                total += producer.streams().size();
+            }
+            return total;
+        }
+    }
+
+    /**
+     * One producer's saved state.
+     *
+     * @param id its id
+     * @param idleMillis how long it had been idle at the stop
+     * @param streams its streams
+     */
+    record SavedProducer(long id, long idleMillis, List<SavedStream> streams) {
+    }
+
+    /**
+     * One (producer, topic, key)'s saved state.
+     *
+     * @param topic the topic
+     * @param key the stream key's bytes
+     * @param expected the next sequence expected
+     * @param offsets {@value #WINDOW} offsets: of sequences {@code expected - WINDOW} to {@code expected - 1}, in order
+     *     ({@link Publishing#UNKNOWN_OFFSET} when not known or below 0)
+     */
+    record SavedStream(String topic, byte[] key, long expected, long[] offsets) {
     }
 
     /** Why a request is refused. @param error the code @param message for people */

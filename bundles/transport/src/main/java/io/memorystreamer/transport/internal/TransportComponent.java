@@ -33,7 +33,14 @@ import org.slf4j.LoggerFactory;
  * says so in the log; a change that does not validate (a value out of range, a keystore that does
  * not open, a token file that cannot be read, an address that cannot be bound) is refused with a
  * message naming the key and the reason, and the running server keeps going. Idempotent
- * producers' state is kept across such restarts (not across a restart of the bundle).
+ * producers' state is kept in memory across such restarts.
+ *
+ * <p><b>Stopping</b> (the framework stops, or the Broker service goes): the server stops
+ * gracefully ({@link NettyServer#close}: nothing more is read, every request read is answered,
+ * bounded), then the idempotent producers' state is saved to
+ * {@code <ms.data.dir>/transport/producers.state} ({@link ProducerStateFile}), which the next start
+ * takes (reads and deletes), so producer ids and their sequences survive a clean restart. After a
+ * crash there is no file: producers start empty and clients get UNKNOWN_PRODUCER.
  *
  * <p>Threading: SCR calls activate, modified and deactivate one at a time; the service object
  * delegates to the current server through a volatile field.
@@ -55,6 +62,7 @@ public final class TransportComponent {
     private final BundleContext context;
     private final Path home;
     private final Path portFile;
+    private final Path stateFile;
     private final String brokerVersion;
     private final Facade facade = new Facade();
     private Producers producers;
@@ -78,8 +86,9 @@ public final class TransportComponent {
         String homeDir = context.getProperty(HOME_PROPERTY);
         this.home = Path.of(homeDir == null || homeDir.isBlank() ? "." : homeDir.trim()).toAbsolutePath().normalize();
         String dataDir = context.getProperty(DATA_DIR_PROPERTY);
-        this.portFile = Path.of(dataDir == null || dataDir.isBlank() ? "data" : dataDir.trim()).toAbsolutePath().normalize()
-                .resolve(TransportServer.PORT_FILE);
+        Path data = Path.of(dataDir == null || dataDir.isBlank() ? "data" : dataDir.trim()).toAbsolutePath().normalize();
+        this.portFile = data.resolve(TransportServer.PORT_FILE);
+        this.stateFile = ProducerStateFile.in(data);
         this.brokerVersion = context.getBundle().getVersion().toString();
         try {
             settings = TransportSettings.from(configuration, home);
@@ -87,8 +96,18 @@ public final class TransportComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("configuration " + PID + " (conf/" + PID + ".cfg) is invalid: " + e.getMessage(), e);
         }
-        producers = new Producers(settings.producerIdleExpiry(), settings.producerMaxStreams());
-        facade.server = NettyServer.start(broker, settings, security, producers, brokerVersion, true);
+        Producers.Saved saved = ProducerStateFile.take(stateFile);
+        producers = new Producers(settings.producerIdleExpiry(), settings.producerMaxStreams(), saved);
+        if (saved != null) {
+            LOG.info("Restored the state of {} idempotent producer(s) ({} stream(s)) saved at the last clean stop, from {}",
+                    producers.producerCount(), producers.streamCount(), stateFile);
+        }
+        try {
+            facade.server = NettyServer.start(broker, settings, security, producers, brokerVersion, true);
+        } catch (IOException | RuntimeException e) {
+            saveProducers();
+            throw e;
+        }
         publish();
     }
 
@@ -139,7 +158,7 @@ public final class TransportComponent {
         publish();
     }
 
-    /** Stops the server and withdraws its service and port file. */
+    /** Withdraws the service and port file, stops the server gracefully and saves the idempotent producers' state. */
     @Deactivate
     void deactivate() {
         withdraw();
@@ -147,6 +166,19 @@ public final class TransportComponent {
         facade.server = null;
         if (server != null) {
             server.close();
+        }
+        saveProducers();
+    }
+
+    private void saveProducers() {
+        Producers.Saved saved = producers.snapshot();
+        try {
+            ProducerStateFile.save(stateFile, saved);
+            LOG.info("Saved the state of {} idempotent producer(s) ({} stream(s)) to {}", saved.producers().size(), saved.streamCount(),
+                    stateFile);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Could not save the idempotent producers' state to {}: {}; after the restart their ids get UNKNOWN_PRODUCER and"
+                    + " messages in flight may be written twice", stateFile, e.toString());
         }
     }
 

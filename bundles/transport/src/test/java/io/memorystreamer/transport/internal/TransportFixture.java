@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,29 @@ abstract class TransportFixture {
         TransportSettings settings = change.apply(TransportSettings.defaults().withPort(0));
         producers = new Producers(settings.producerIdleExpiry(), settings.producerMaxStreams());
         server = NettyServer.start(broker, settings, ServerSecurity.load(settings), producers, "test", epoll);
+        return server;
+    }
+
+    /** @return where the component keeps the idempotent producers' state, in this test's data directory */
+    Path stateFile() {
+        return ProducerStateFile.in(dir.resolve("data"));
+    }
+
+    /** Stops the server as the component does at a clean stop: gracefully, then saves the producers' state. */
+    void stopCleanly() throws IOException {
+        server.close();
+        server = null;
+        ProducerStateFile.save(stateFile(), producers.snapshot());
+    }
+
+    /** Starts a server as the component does: the producers' state taken from {@link #stateFile()}, over the current broker. */
+    NettyServer startFromStateFile() throws Exception {
+        if (broker == null) {
+            broker = LocalBroker.open(brokerConfig());
+        }
+        TransportSettings settings = TransportSettings.defaults().withPort(0);
+        producers = new Producers(settings.producerIdleExpiry(), settings.producerMaxStreams(), ProducerStateFile.take(stateFile()));
+        server = NettyServer.start(broker, settings, ServerSecurity.load(settings), producers, "test", true);
         return server;
     }
 
