@@ -7,7 +7,7 @@ import io.memorystreamer.broker.Subscription;
 import io.memorystreamer.broker.SubscriptionRequest;
 import io.memorystreamer.core.agent.Agent;
 import io.memorystreamer.core.agent.AgentRunner;
-import io.memorystreamer.core.agent.BackoffIdleStrategy;
+import io.memorystreamer.core.agent.WakeableIdleStrategy;
 import io.memorystreamer.core.agent.BusySpinIdleStrategy;
 import io.memorystreamer.multiplexing.StreamKeys;
 import java.util.ArrayList;
@@ -64,6 +64,8 @@ public final class DeliveryService implements AutoCloseable {
     /** Delivery thread only: the subscriptions it polls. */
     private final List<SubscriptionImpl> active = new ArrayList<>();
     private final AgentRunner runner;
+    /** The delivery thread's idle strategy, which writers wake; null when it busy-spins. */
+    private final WakeableIdleStrategy idle;
     private final Thread thread;
     private volatile long cycles;
     private volatile boolean closed;
@@ -75,12 +77,20 @@ public final class DeliveryService implements AutoCloseable {
      */
     public DeliveryService(BrokerConfig config) {
         Objects.requireNonNull(config, "config");
+        this.idle = config.busySpin() ? null : new WakeableIdleStrategy();
         this.runner = AgentRunner.builder(new DeliveryAgent())
-                .idleStrategy(config.busySpin() ? new BusySpinIdleStrategy() : new BackoffIdleStrategy())
+                .idleStrategy(idle != null ? idle : new BusySpinIdleStrategy())
                 .threadName("ms-delivery")
                 .build();
         this.thread = runner.thread();
         runner.start();
+    }
+
+    /** Any thread: new messages are in a log; a parked delivery thread starts polling now (cheap when it is not parked). */
+    void messagesAppended() {
+        if (idle != null) {
+            idle.wake();
+        }
     }
 
     /**

@@ -15,7 +15,6 @@ import io.memorystreamer.broker.Subscription;
 import io.memorystreamer.broker.SubscriptionRequest;
 import io.memorystreamer.broker.TopicDescription;
 import io.memorystreamer.core.agent.AgentRunner;
-import io.memorystreamer.core.agent.BackoffIdleStrategy;
 import io.memorystreamer.core.agent.BusySpinIdleStrategy;
 import io.memorystreamer.multiplexing.StreamKeys;
 import io.memorystreamer.multiplexing.TopicNames;
@@ -94,7 +93,7 @@ public final class LocalBroker implements Broker, AutoCloseable {
             broker.openTopics();
             for (int i = 0; i < broker.writers.length; i++) {
                 broker.writerRunners[i] = AgentRunner.builder(broker.writers[i])
-                        .idleStrategy(config.busySpin() ? new BusySpinIdleStrategy() : new BackoffIdleStrategy())
+                        .idleStrategy(config.busySpin() ? new BusySpinIdleStrategy() : broker.writers[i].idle)
                         .threadName("ms-writer-" + i)
                         .build()
                         .start();
@@ -175,6 +174,11 @@ public final class LocalBroker implements Broker, AutoCloseable {
 
     Writer writer(Topic topic) {
         return writers[topic.writerIndex];
+    }
+
+    /** Writer threads: frames were appended; subscribers may have something to read. */
+    void appended() {
+        delivery.messagesAppended();
     }
 
     void complete(int publisherId, int flags, long token, int index, long streamOffset) {

@@ -91,6 +91,7 @@ final class PublisherImpl implements Publisher {
         }
         outstanding.incrementAndGet();
         inbox.commit(at);
+        broker.writer(topic).idle.wake();
         return ACCEPTED;
     }
 
@@ -156,6 +157,7 @@ final class PublisherImpl implements Publisher {
         }
         outstanding.addAndGet(count);
         inbox.commit(claimed);
+        broker.writer(topic).idle.wake();
         return ACCEPTED;
     }
 

@@ -13,6 +13,7 @@ import io.memorystreamer.broker.BrokerException;
 import io.memorystreamer.broker.ErrorCode;
 import io.memorystreamer.broker.Publisher;
 import io.memorystreamer.core.agent.Agent;
+import io.memorystreamer.core.agent.WakeableIdleStrategy;
 import io.memorystreamer.core.work.ManyToOneByteRing;
 import io.memorystreamer.core.work.RingRecordHandler;
 import io.memorystreamer.multiplexing.StreamState;
@@ -52,6 +53,8 @@ final class Writer implements Agent, RingRecordHandler {
     private final int index;
     private final LocalBroker broker;
     final ManyToOneByteRing inbox;
+    /** This writer's idle strategy: publishers wake it after queueing a call. */
+    final WakeableIdleStrategy idle = new WakeableIdleStrategy();
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final StagedStreams staged = new StagedStreams();
     private final StreamState state = new StreamState();
@@ -232,6 +235,9 @@ final class Writer implements Agent, RingRecordHandler {
         }
         dirtyCount = 0;
         staged.clear();
+        if (appended > 0) {
+            broker.appended();
+        }
         return appended;
     }
 
