@@ -231,6 +231,9 @@ final class Writer implements Agent, RingRecordHandler {
             dirty[d] = null;
             if (!shard.topic.closed) {
                 shard.topic.checkpoint.update(shard.index, shard.lastAppended);
+                if (shard.topic.settings.durability() == Durability.NONE) {
+                    completeAll(shard); // durable as NONE promises once appended
+                }
             }
         }
         dirtyCount = 0;
@@ -251,7 +254,6 @@ final class Writer implements Agent, RingRecordHandler {
                 break;
             }
             log.requestFlush(); // the log waits for its flusher: ask for the fsync now rather than at the next interval
-            completeAcks();
             LockSupport.parkNanos(BACK_PRESSURE_PAUSE_NANOS);
         }
         int count = batch.count();
@@ -272,14 +274,10 @@ final class Writer implements Agent, RingRecordHandler {
         appendedMessages += count;
         Durability durability = shard.topic.settings.durability();
         while (!shard.staged.isEmpty()) {
-            int flags = shard.staged.headFlags();
-            if (durability == Durability.NONE) {
-                broker.complete(shard.staged.headPublisher(), flags, shard.staged.headToken(), shard.staged.headIndex(),
-                        shard.staged.headOffset());
-            } else {
-                shard.acks.add(shard.staged.headPublisher(), shard.staged.headToken(), shard.staged.headIndex(),
-                        shard.staged.headOffset(), position, flags);
-            }
+            // Acknowledged only once the registry knows the message too (appendAll), so a
+            // publisher that is told "published" finds the stream's offsets up to date.
+            shard.acks.add(shard.staged.headPublisher(), shard.staged.headToken(), shard.staged.headIndex(),
+                    shard.staged.headOffset(), position, shard.staged.headFlags());
             shard.staged.remove();
         }
         if (durability == Durability.SYNC) {
@@ -315,6 +313,14 @@ final class Writer implements Agent, RingRecordHandler {
             }
         }
         return work;
+    }
+
+    private void completeAll(Shard shard) {
+        while (!shard.acks.isEmpty()) {
+            broker.complete(shard.acks.headPublisher(), shard.acks.headFlags(), shard.acks.headToken(), shard.acks.headIndex(),
+                    shard.acks.headOffset());
+            shard.acks.remove();
+        }
     }
 
     private void failAcks(Shard shard, Throwable failure) {

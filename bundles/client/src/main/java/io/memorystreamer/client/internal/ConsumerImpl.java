@@ -39,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * kept but not yet consumed (buffered, returned by the last poll, or at the listener), and
  * {@code pendingGrant}, records consumed (or dropped as repeats) whose credit is not yet granted.
  * The subscription starts with {@code window - unconsumed} credit and grants {@code pendingGrant}
- * once it reaches half the window or nothing is left unconsumed; so credit left at the broker plus
+ * once it reaches half the window (not sooner: a CREDIT per record would cost a frame and a wake-up
+ * on both sides per record); so credit left at the broker plus
  * {@code unconsumed} never exceeds the window. Records returned by a poll count as consumed at the
  * next poll (the application came back for more), those given to a listener when it returns.
  *
@@ -417,7 +418,11 @@ public final class ConsumerImpl implements Consumer, SessionListener, PushHandle
         synchronized (creditLock) {
             unconsumed -= records;
             pendingGrant += records;
-            now = pendingGrant >= grantThreshold || unconsumed == 0;
+            // Not on every record the application takes even when it keeps up: a CREDIT per
+            // record costs a wake-up of the event loop, a frame and a read on both sides, CPU that
+            // on a small machine turns into latency for everything else. The broker still holds
+            // at least half the window when this waits.
+            now = pendingGrant >= grantThreshold;
         }
         if (now && grantScheduled.compareAndSet(false, true)) {
             if (!core.onLoop(() -> {

@@ -438,7 +438,6 @@ final class TopicPipeline {
         batch.finished = true;
         outstanding.remove(batch.id);
         producer.budget.release(batch.budgetBytes);
-        producer.incomplete.remove(batch);
         batch.messages.release();
         core.callback(() -> {
             List<RecordBatch.Entry> entries = batch.entries;
@@ -452,6 +451,9 @@ final class TopicPipeline {
                 }
             }
             batch.done.complete(null);
+            // Only now: flush() waits for the batches still incomplete, and must not return before
+            // their records' futures are complete.
+            producer.incomplete.remove(batch);
         });
     }
 
