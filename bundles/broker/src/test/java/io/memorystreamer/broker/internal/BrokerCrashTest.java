@@ -80,6 +80,7 @@ class BrokerCrashTest {
             List<Long> got = delivered.getOrDefault(key, List.of());
             for (long offset : stream.getValue()) {
                 if (offset > lastCommitted) {
+                    // lastCommitted bounds what any commit could have covered (printed before each commit)
                     assertTrue(got.contains(offset), key + "@" + offset + " was acknowledged and not committed, so the group must deliver it; got "
                             + summary(got) + ", committed up to " + lastCommitted);
                 }
