@@ -75,8 +75,18 @@ final class Brokers {
      * @param inboxBytes room in the writer's inbox (a power of two)
      */
     static LocalBroker open(Path directory, boolean spin, boolean preallocate, int inboxBytes) throws IOException {
+        return open(directory, spin, preallocate, inboxBytes, BrokerConfig.DEFAULT_STREAMS_PER_TOPIC);
+    }
+
+    /**
+     * Opens a broker whose topics' stream registries are sized for {@code streamsPerTopic}.
+     *
+     * @param inboxBytes room in the writer's inbox (a power of two)
+     * @param streamsPerTopic the registry sizing (setting streams.per.topic)
+     */
+    static LocalBroker open(Path directory, boolean spin, boolean preallocate, int inboxBytes, long streamsPerTopic) throws IOException {
         return LocalBroker.open(BrokerConfig.defaults(directory).withSegmentBytes(SEGMENT_BYTES).withPreallocate(preallocate).withBusySpin(spin)
-                .withInboxBytes(inboxBytes));
+                .withInboxBytes(inboxBytes).withStreamsPerTopic(Math.max(BrokerConfig.DEFAULT_STREAMS_PER_TOPIC, streamsPerTopic)));
     }
 
     /** @return settings of a topic with the given durability and shard count, the defaults otherwise */

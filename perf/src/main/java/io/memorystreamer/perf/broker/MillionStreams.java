@@ -8,6 +8,7 @@ import io.memorystreamer.broker.StreamDescription;
 import io.memorystreamer.broker.Subscription;
 import io.memorystreamer.broker.SubscriptionRequest;
 import io.memorystreamer.broker.TopicDescription;
+import io.memorystreamer.broker.internal.BrokerConfig;
 import io.memorystreamer.broker.internal.LocalBroker;
 import io.memorystreamer.perf.wal.TempLogs;
 import io.memorystreamer.wal.Durability;
@@ -137,7 +138,8 @@ public final class MillionStreams {
         LocalBroker broker = null;
         try {
             Memory baseline = Memory.measure(directory);
-            broker = Brokers.open(directory, spin, false);
+            // The registry is sized for the streams to come (streams.per.topic), as an operator would.
+            broker = Brokers.open(directory, spin, false, BrokerConfig.DEFAULT_INBOX_BYTES, streams);
             broker.createTopic(Brokers.topic(TOPIC, Durability.NONE, 1));
             Memory empty = Memory.measure(directory);
             DiskUsage empty0 = DiskUsage.of(directory);
